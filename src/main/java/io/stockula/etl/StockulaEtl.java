@@ -1,0 +1,40 @@
+package io.stockula.etl;
+
+import io.stockula.etl.cli.ExitCodes;
+import io.stockula.etl.cli.RunCommand;
+import io.stockula.etl.cli.SchemaCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The entry point: {@code java -jar stockula-etl.jar <command> [options]}. */
+@Command(name = "stockula-etl", mixinStandardHelpOptions = true, versionProvider = StockulaEtl.Version.class,
+        description = "Moves Stockula off SQLite onto TimescaleDB and keeps it fed from Yahoo Finance.",
+        subcommands = {RunCommand.class, SchemaCommand.class, CommandLine.HelpCommand.class})
+public final class StockulaEtl implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new StockulaEtl());
+        cli.setExecutionExceptionHandler(ExitCodes::handle);
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = StockulaEtl.class.getPackage().getImplementationVersion();
+            return new String[] {"stockula-etl " + (v == null ? "dev" : v) + " (Apache Camel 4.18)"};
+        }
+    }
+}

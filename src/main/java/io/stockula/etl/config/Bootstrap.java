@@ -1,0 +1,65 @@
+package io.stockula.etl.config;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.stockula.etl.ops.EtlMetrics;
+
+/**
+ * What every command needs before it does anything: the settings, a metrics registry, the target database
+ * (or the embedded default) and its schema, applied. Closing it closes the pool and stops an embedded server.
+ */
+public final class Bootstrap implements AutoCloseable {
+
+    private final EtlSettings settings;
+    private final PrometheusMeterRegistry meterRegistry;
+    private final EtlMetrics metrics;
+    private final TargetDatabase database;
+    private final SchemaMode mode;
+
+    private Bootstrap(EtlSettings settings, PrometheusMeterRegistry registry, TargetDatabase database, SchemaMode mode) {
+        this.settings = settings;
+        this.meterRegistry = registry;
+        this.metrics = new EtlMetrics(registry);
+        this.database = database;
+        this.mode = mode;
+    }
+
+    public static Bootstrap open(EtlSettings settings) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        TargetDatabase db = TargetDatabase.open(settings, registry);
+        try {
+            SchemaMode mode = settings.getBoolean("stockula.schema.apply-on-start", true)
+                    ? SchemaMigrator.migrate(db.dataSource(), settings)
+                    : SchemaMigrator.resolveMode(db.dataSource(), settings.get("stockula.schema.mode", "auto"));
+            return new Bootstrap(settings, registry, db, mode);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    public EtlSettings settings() {
+        return settings;
+    }
+
+    public PrometheusMeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    public EtlMetrics metrics() {
+        return metrics;
+    }
+
+    public TargetDatabase database() {
+        return database;
+    }
+
+    public SchemaMode mode() {
+        return mode;
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

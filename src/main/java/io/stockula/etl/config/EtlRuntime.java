@@ -1,0 +1,112 @@
+package io.stockula.etl.config;
+
+import io.stockula.etl.load.BatchWriter;
+import io.stockula.etl.ops.DatabaseHealthCheck;
+import io.stockula.etl.ops.DeadLetterStore;
+import io.stockula.etl.ops.RollupRefresher;
+import io.stockula.etl.ops.RunHistory;
+import io.stockula.etl.validate.RecordValidation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Camel side of a command: a camel-main {@link Main} with the shared beans bound, the merged settings as
+ * properties, and the YAML routes of {@code routes/} (or of {@code stockula.routes.dir}). Route files are
+ * chosen per command: {@code run} loads all of them, one-shot commands only those they need.
+ */
+public final class EtlRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EtlRuntime.class);
+
+    private final Bootstrap boot;
+    private final Main main;
+    private boolean started;
+
+    public EtlRuntime(Bootstrap boot, List<String> routeFiles, boolean managementServer, Map<String, Object> beans) {
+        this.boot = boot;
+        this.main = new Main();
+        // SIGTERM is handled by the command, so that routes stop before the pool and an embedded database
+        main.setShutdownStrategy(new org.apache.camel.main.SimpleMainShutdownStrategy());
+        EtlSettings s = boot.settings();
+        Properties props = s.asProperties();
+        // secrets stay out of Camel: its startup summary prints the properties it resolves
+        props.remove("stockula.db.password");
+        props.remove("stockula.db.url");
+        props.setProperty("camel.main.routes-include-pattern", routesPattern(s, routeFiles));
+        if (!managementServer) {
+            props.setProperty("camel.management.enabled", "false");
+        }
+        props.setProperty("stockula.schema.active-mode", boot.mode().name().toLowerCase());
+        main.setOverrideProperties(props);
+
+        var ds = boot.database().dataSource();
+        main.bind("targetDb", ds);
+        main.bind("metricsRegistry", boot.meterRegistry());
+        main.bind("etlMetrics", boot.metrics());
+        main.bind("recordValidation", new RecordValidation());
+        main.bind("batchWriter", new BatchWriter(ds, boot.metrics()));
+        main.bind("deadLetterStore", new DeadLetterStore(ds, boot.metrics()));
+        main.bind("runHistory", new RunHistory(ds));
+        main.bind("rollupRefresher", new RollupRefresher(ds, boot.mode()));
+        main.bind("databaseHealthCheck", new DatabaseHealthCheck(ds, boot.metrics(), boot.database().url()
+                + " (" + boot.mode().name().toLowerCase() + ")"));
+        beans.forEach(main::bind);
+    }
+
+    static String routesPattern(EtlSettings s, List<String> routeFiles) {
+        Path dir = Path.of(s.get("stockula.routes.dir", "routes"));
+        if (Files.isDirectory(dir)) {
+            String base = "file:" + dir.toAbsolutePath().normalize();
+            LOG.info("Routes: {} from {}", routeFiles.isEmpty() ? "all *.yaml" : routeFiles, dir.toAbsolutePath().normalize());
+            return routeFiles.isEmpty() ? base + "/*.yaml"
+                    : routeFiles.stream().map(f -> base + "/" + f).collect(Collectors.joining(","));
+        }
+        LOG.info("Routes directory {} not found: using the routes bundled in the jar", dir.toAbsolutePath());
+        return routeFiles.isEmpty() ? "classpath:routes/*.yaml"
+                : routeFiles.stream().map(f -> "classpath:routes/" + f).collect(Collectors.joining(","));
+    }
+
+    /** Starts Camel and returns (for commands that do their work and stop). */
+    public CamelContext start() throws Exception {
+        main.start();
+        started = true;
+        return main.getCamelContext();
+    }
+
+    /** Runs until {@link #shutdown()} (or the JVM is asked to stop). */
+    public void runUntilStopped() throws Exception {
+        started = true;
+        main.run();
+    }
+
+    public void shutdown() {
+        main.completed();
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public Bootstrap boot() {
+        return boot;
+    }
+
+    @Override
+    public void close() {
+        if (started) {
+            try {
+                main.stop();
+            } catch (Exception e) {
+                LOG.warn("Camel did not stop cleanly: {}", e.getMessage());
+            }
+        }
+    }
+}

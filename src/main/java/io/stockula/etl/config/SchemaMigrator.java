@@ -1,0 +1,76 @@
+package io.stockula.etl.config;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies {@code schema/} with Flyway: {@code common/} always, then {@code timescaledb/} or {@code postgres/}
+ * depending on the mode. The mode is detected once (is the extension available?) and then read back from
+ * Flyway's history, so a database never flips between modes; {@code stockula.schema.mode} forces it.
+ */
+public final class SchemaMigrator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
+
+    private SchemaMigrator() {
+    }
+
+    public static SchemaMode migrate(DataSource dataSource, EtlSettings settings) {
+        SchemaMode mode = resolveMode(dataSource, settings.get("stockula.schema.mode", "auto"));
+        String base = settings.get("stockula.schema.dir") == null
+                ? "classpath:schema"
+                : "filesystem:" + settings.get("stockula.schema.dir");
+        Flyway flyway = Flyway.configure()
+                .dataSource(dataSource)
+                .locations(base + "/common", base + "/" + mode.folder())
+                .placeholders(Map.of(
+                        "priceChunkInterval", settings.get("stockula.timescale.price-chunk-interval", "30 days"),
+                        "priceCompressAfter", settings.get("stockula.timescale.price-compress-after", "90 days"),
+                        "priceRetention", settings.get("stockula.timescale.price-retention", "none"),
+                        "optionsChunkInterval", settings.get("stockula.timescale.options-chunk-interval", "7 days"),
+                        "optionsCompressAfter", settings.get("stockula.timescale.options-compress-after", "30 days"),
+                        "optionsRetention", settings.get("stockula.timescale.options-retention", "3 years")))
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load();
+        MigrateResult result = flyway.migrate();
+        LOG.info("Schema {}: {} migration(s) applied, now at version {}", mode.describe(),
+                result.migrationsExecuted, result.targetSchemaVersion == null
+                        ? flyway.info().current().getVersion() : result.targetSchemaVersion);
+        return mode;
+    }
+
+    static SchemaMode resolveMode(DataSource dataSource, String requested) {
+        if (!"auto".equalsIgnoreCase(requested)) {
+            return SchemaMode.valueOf(requested.toUpperCase());
+        }
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            if (exists(st, "SELECT 1 FROM information_schema.tables WHERE table_name = 'flyway_schema_history'")) {
+                if (exists(st, "SELECT 1 FROM flyway_schema_history WHERE script LIKE '%timescaledb%' AND success")) {
+                    return SchemaMode.TIMESCALEDB;
+                }
+                if (exists(st, "SELECT 1 FROM flyway_schema_history WHERE script LIKE '%postgres_%' AND success")) {
+                    return SchemaMode.POSTGRES;
+                }
+            }
+            return exists(st, "SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")
+                    ? SchemaMode.TIMESCALEDB : SchemaMode.POSTGRES;
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("cannot inspect the target database: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean exists(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            return rs.next();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.stockula.etl.load;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The unit of work: rows for one target table, the rows of the same read that broke a rule, and (for a
+ * checkpointed source) the checkpoint move they represent. One transaction writes all three.
+ */
+public final class Batch {
+
+    private final TableSpec spec;
+    private final String pipeline;
+    private final String source;
+    private final String sourceTable;
+    private final List<Row> rows;
+    private final List<Row> rejected = new ArrayList<>();
+    private Checkpoint checkpoint;
+    private Long runId;
+    private BatchResult result;
+    private long rowsRead;
+
+    public Batch(TableSpec spec, String pipeline, String source, String sourceTable, List<Row> rows) {
+        this.spec = spec;
+        this.pipeline = pipeline;
+        this.source = source;
+        this.sourceTable = sourceTable;
+        this.rows = rows;
+        this.rowsRead = rows.size();
+    }
+
+    public TableSpec spec() {
+        return spec;
+    }
+
+    public String pipeline() {
+        return pipeline;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public String sourceTable() {
+        return sourceTable;
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    public List<Row> rejected() {
+        return rejected;
+    }
+
+    public Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    public Batch withCheckpoint(Checkpoint checkpoint) {
+        this.checkpoint = checkpoint;
+        return this;
+    }
+
+    public Long runId() {
+        return runId;
+    }
+
+    public Batch withRunId(Long runId) {
+        this.runId = runId;
+        return this;
+    }
+
+    public long rowsRead() {
+        return rowsRead;
+    }
+
+    public void setRowsRead(long rowsRead) {
+        this.rowsRead = rowsRead;
+    }
+
+    public long mergedCount() {
+        return rows.stream().filter(Row::isMerged).count();
+    }
+
+    public BatchResult result() {
+        return result;
+    }
+
+    void setResult(BatchResult result) {
+        this.result = result;
+    }
+
+    @Override
+    public String toString() {
+        return "Batch[" + pipeline + " " + source + "/" + sourceTable + " -> " + spec.table() + ", rows=" + rows.size()
+                + ", rejected=" + rejected.size() + (checkpoint == null ? "" : ", " + checkpoint) + "]";
+    }
+}

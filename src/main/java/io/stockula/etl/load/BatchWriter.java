@@ -1,0 +1,229 @@
+package io.stockula.etl.load;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stockula.etl.ops.EtlMetrics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * Writes a {@link Batch} in one transaction: COPY the valid rows into a temporary stage, create stock rows for
+ * symbols not seen before, upsert stage into target (rewriting only rows whose values changed), insert the
+ * rejected rows into {@code rejected_records}, and move the checkpoint compare-and-set. Either all of it is
+ * committed or none of it.
+ */
+public final class BatchWriter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int COPY_CHUNK_CHARS = 1 << 16;
+
+    private final DataSource dataSource;
+    private final EtlMetrics metrics;
+    private final Map<String, String> upsertSql = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public BatchWriter(DataSource dataSource, EtlMetrics metrics) {
+        this.dataSource = dataSource;
+        this.metrics = metrics;
+    }
+
+    public Batch write(Batch batch) throws SQLException {
+        long t0 = System.nanoTime();
+        TableSpec spec = batch.spec();
+        List<Row> rows = dedupe(batch);
+        long inserted = 0;
+        long updated = 0;
+        long stocksCreated = 0;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (!rows.isEmpty()) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute(spec.createStageSql());
+                    }
+                    copy(c, spec, rows);
+                    if (spec.createsStocks()) {
+                        try (Statement st = c.createStatement()) {
+                            stocksCreated = st.executeUpdate("INSERT INTO stocks (symbol) SELECT DISTINCT symbol FROM "
+                                    + spec.stageTable() + " ON CONFLICT (symbol) DO NOTHING");
+                        }
+                    }
+                    try (Statement st = c.createStatement();
+                         ResultSet rs = st.executeQuery(upsertSql.computeIfAbsent(spec.table(), t -> spec.upsertSql()))) {
+                        rs.next();
+                        inserted = rs.getLong(1);
+                        updated = rs.getLong(2);
+                    }
+                }
+                insertRejected(c, batch);
+                if (batch.checkpoint() != null) {
+                    advance(c, batch.checkpoint(), batch.rowsRead());
+                }
+                c.commit();
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                if (e instanceof SQLException sql) {
+                    throw sql;
+                }
+                if (e instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new SQLException("COPY into " + spec.stageTable() + " failed: " + e.getMessage(), "08006", e);
+            }
+        }
+        long nanos = System.nanoTime() - t0;
+        long unchanged = rows.size() - inserted - updated;
+        long merged = batch.mergedCount();
+        BatchResult result = new BatchResult(inserted, updated, unchanged, batch.rejected().size(), merged,
+                stocksCreated, nanos);
+        batch.setResult(result);
+        metrics.records(batch.pipeline(), spec.table(), "loaded", batch.rows().size() - merged);
+        metrics.records(batch.pipeline(), spec.table(), "merged", merged);
+        metrics.records(batch.pipeline(), spec.table(), "rejected", batch.rejected().size());
+        metrics.batchWrite(spec.table(), Duration.ofNanos(nanos));
+        return batch;
+    }
+
+    /** Keeps the last row of each natural key: ON CONFLICT cannot touch one target row twice in a statement. */
+    private static List<Row> dedupe(Batch batch) {
+        List<Row> rows = batch.rows();
+        if (rows.size() < 2) {
+            return rows;
+        }
+        TableSpec spec = batch.spec();
+        Map<List<Object>, Integer> seen = new java.util.HashMap<>(rows.size() * 2);
+        List<Row> out = null;
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            Integer prev = seen.put(r.key(spec), i);
+            if (prev != null) {
+                if (out == null) {
+                    out = new ArrayList<>(rows);
+                }
+                out.set(prev, null);
+                if (!r.isMerged()) {
+                    r.markMerged();
+                }
+            }
+        }
+        if (out == null) {
+            return rows;
+        }
+        out.removeIf(java.util.Objects::isNull);
+        return out;
+    }
+
+    private static void copy(Connection c, TableSpec spec, List<Row> rows) throws SQLException, IOException {
+        List<Column> columns = spec.columns();
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(spec.copySql());
+        try {
+            StringBuilder buf = new StringBuilder(COPY_CHUNK_CHARS + 4096);
+            for (Row row : rows) {
+                Object[] v = row.values();
+                for (int i = 0; i < v.length; i++) {
+                    if (i > 0) {
+                        buf.append('\t');
+                    }
+                    CopyText.append(buf, v[i], columns.get(i).type());
+                }
+                buf.append('\n');
+                if (buf.length() >= COPY_CHUNK_CHARS) {
+                    byte[] bytes = buf.toString().getBytes(StandardCharsets.UTF_8);
+                    copy.writeToCopy(bytes, 0, bytes.length);
+                    buf.setLength(0);
+                }
+            }
+            if (buf.length() > 0) {
+                byte[] bytes = buf.toString().getBytes(StandardCharsets.UTF_8);
+                copy.writeToCopy(bytes, 0, bytes.length);
+            }
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+    }
+
+    private void insertRejected(Connection c, Batch batch) throws SQLException {
+        if (batch.rejected().isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO rejected_records (source, source_table, target_table,"
+                + " source_key, reason_codes, record, run_id) VALUES (?,?,?,?,?,?::jsonb,?)")) {
+            for (Row r : batch.rejected()) {
+                ps.setString(1, batch.source());
+                ps.setString(2, batch.sourceTable());
+                ps.setString(3, batch.spec().table());
+                ps.setString(4, r.sourceKey());
+                Array reasons = c.createArrayOf("text", r.reasons().toArray());
+                ps.setArray(5, reasons);
+                ps.setString(6, recordJson(r.original()));
+                if (batch.runId() == null) {
+                    ps.setNull(7, java.sql.Types.BIGINT);
+                } else {
+                    ps.setLong(7, batch.runId());
+                }
+                ps.addBatch();
+                for (String reason : r.reasons()) {
+                    metrics.validationFailure(batch.spec().table(), reason.contains(":")
+                            ? reason.substring(0, reason.indexOf(':')) : reason);
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    static String recordJson(Object original) {
+        Object value = original;
+        if (original instanceof Map<?, ?> m) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            m.forEach((k, v) -> copy.put(String.valueOf(k), v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : v));
+            value = copy;
+        }
+        try {
+            // jsonb cannot hold \u0000
+            return JSON.writeValueAsString(value).replace("\\u0000", "");
+        } catch (IOException e) {
+            return "{\"unserialisable\":" + quote(String.valueOf(original)) + "}";
+        }
+    }
+
+    private static String quote(String s) {
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (IOException e) {
+            return "\"\"";
+        }
+    }
+
+    private static void advance(Connection c, Checkpoint cp, long rowsRead) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE etl_checkpoints SET last_rowid = ?, watermark = ?,"
+                + " rows_done = rows_done + ?, updated_at = now() WHERE source = ? AND source_table = ?"
+                + " AND last_rowid = ? AND watermark IS NOT DISTINCT FROM ?")) {
+            ps.setLong(1, cp.toRowid());
+            ps.setString(2, cp.toWatermark());
+            ps.setLong(3, rowsRead);
+            ps.setString(4, cp.source());
+            ps.setString(5, cp.sourceTable());
+            ps.setLong(6, cp.fromRowid());
+            ps.setString(7, cp.fromWatermark());
+            if (ps.executeUpdate() != 1) {
+                throw new StaleBatchException("checkpoint of " + cp.source() + "/" + cp.sourceTable()
+                        + " is not at rowid " + cp.fromRowid() + ": batch rolled back, it will be read again");
+            }
+        }
+    }
+}

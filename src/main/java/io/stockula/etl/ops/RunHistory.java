@@ -1,0 +1,64 @@
+package io.stockula.etl.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/** Records what ran, when, with how many rows in, out, merged and rejected, and how it ended. */
+public final class RunHistory {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DataSource dataSource;
+
+    public RunHistory(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public long start(String job, Map<String, ?> details) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "INSERT INTO etl_run_history (job, details) VALUES (?, ?::jsonb) RETURNING run_id")) {
+            ps.setString(1, job);
+            ps.setString(2, json(details));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record the start of run " + job + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void finish(long runId, String status, long in, long out, long merged, long rejected,
+                       Map<String, ?> details, String error) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE etl_run_history SET finished_at = now(), status = ?,"
+                     + " rows_in = ?, rows_out = ?, rows_merged = ?, rows_rejected = ?,"
+                     + " details = coalesce(details, '{}'::jsonb) || ?::jsonb, error = ? WHERE run_id = ?")) {
+            ps.setString(1, status);
+            ps.setLong(2, in);
+            ps.setLong(3, out);
+            ps.setLong(4, merged);
+            ps.setLong(5, rejected);
+            ps.setString(6, json(details));
+            ps.setString(7, error);
+            ps.setLong(8, runId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record the end of run " + runId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String json(Map<String, ?> details) {
+        try {
+            return JSON.writeValueAsString(details == null ? Map.of() : details);
+        } catch (Exception e) {
+            return "{}";
+        }
+    }
+}
