@@ -58,6 +58,7 @@ public final class EtlRuntime implements AutoCloseable {
         main.bind("rollupRefresher", new RollupRefresher(ds, boot.mode()));
         main.bind("databaseHealthCheck", new DatabaseHealthCheck(ds, boot.metrics(), boot.database().url()
                 + " (" + boot.mode().name().toLowerCase() + ")"));
+        RuntimeModules.ALL.forEach(m -> m.bind(boot, main::bind));
         beans.forEach(main::bind);
     }
 

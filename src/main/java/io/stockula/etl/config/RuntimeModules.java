@@ -1,0 +1,14 @@
+package io.stockula.etl.config;
+
+import java.util.List;
+
+/** The features whose beans every Camel runtime gets; their routes live in routes/*.yaml. */
+public final class RuntimeModules {
+
+    public static final List<RuntimeModule> ALL = List.of(
+            // one line per feature module
+    );
+
+    private RuntimeModules() {
+    }
+}
