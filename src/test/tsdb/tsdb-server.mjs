@@ -535,7 +535,29 @@ async function pump() {
   schedule();
 }
 
+// Everyone else waits while a client sits in an open transaction. Say so when it lasts: the usual
+// cause is a test that holds a transaction on one connection and waits for another one.
+let warnedOwner = null;
+setInterval(() => {
+  if (!owner || owner === warnedOwner || busy || owner.units.length || !waiting.length) return;
+  const idle = Date.now() - (owner.lastActive ?? Date.now());
+  if (idle < 10000) return;
+  warnedOwner = owner;
+  log(`client ${owner.id} has been idle in a transaction (status ${backendStatus}) for ${Math.round(idle / 1000)} s;` +
+    ` ${waiting.length} other client(s) wait for it (one session: a transaction blocks every other connection)`);
+}, 2000).unref();
+
+function describeUnit(u) {
+  const m = u.kind === "normal" ? u.msgs.find((x) => x[0] === 0x51 || x[0] === 0x50) : u.msg;
+  if (!m) return u.kind === "normal" ? String.fromCharCode(...u.msgs.map((x) => x[0])).slice(0, 20) : u.kind;
+  const [a, off] = readCStr(m, 5);
+  const sql = m[0] === 0x50 ? readCStr(m, off)[0] : a;
+  return `${u.kind} ${sql.replace(/\s+/g, " ").slice(0, 120)}`;
+}
+
 async function runUnit(c, u) {
+  c.lastActive = Date.now();
+  if (DEBUG) debug(`client ${c.id} run ${describeUnit(u)} (status before: ${backendStatus})`);
   if (u.kind === "normal") {
     const parts = u.msgs;
     // A trailing CopyFail is ignored by an idle backend but ends a COPY FROM STDIN that slipped past
@@ -563,6 +585,7 @@ function dropInternalNotices(out, msgs) {
 
 /** Forwards a unit's output and releases the session when the backend is idle. */
 async function finishUnit(c, out) {
+  c.lastActive = Date.now();
   let msgs = splitMessages(out);
   if (msgs.some((m) => m.type === "N")) { out = dropInternalNotices(out, msgs); msgs = splitMessages(out); }
   const status = lastStatus(out, msgs);

@@ -29,7 +29,7 @@ public final class Bootstrap implements AutoCloseable {
         TargetDatabase db = TargetDatabase.open(settings, registry);
         try {
             SchemaMode mode = settings.getBoolean("stockula.schema.apply-on-start", true)
-                    ? SchemaMigrator.migrate(db.dataSource(), settings)
+                    ? SchemaMigrator.migrate(db.dataSource(), settings).mode()
                     : SchemaMigrator.resolveMode(db.dataSource(), settings.get("stockula.schema.mode", "auto"));
             return new Bootstrap(settings, registry, db, mode);
         } catch (RuntimeException e) {

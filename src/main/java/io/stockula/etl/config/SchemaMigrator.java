@@ -7,6 +7,8 @@ import java.sql.Statement;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +25,20 @@ public final class SchemaMigrator {
     private SchemaMigrator() {
     }
 
-    public static SchemaMode migrate(DataSource dataSource, EtlSettings settings) {
+    /** The mode the database is in, and how many migrations this call applied (0 when it was up to date). */
+    public record Result(SchemaMode mode, int applied) {
+    }
+
+    public static Result migrate(DataSource dataSource, EtlSettings settings) {
         SchemaMode mode = resolveMode(dataSource, settings.get("stockula.schema.mode", "auto"));
         String base = settings.get("stockula.schema.dir") == null
                 ? "classpath:schema"
                 : "filesystem:" + settings.get("stockula.schema.dir");
-        Flyway flyway = Flyway.configure()
+        FluentConfiguration config = Flyway.configure();
+        // a session-level advisory lock instead of one held in an open transaction: Flyway's second
+        // connection would otherwise wait on a server that serialises transactions (and on pgbouncer)
+        config.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+        Flyway flyway = config
                 .dataSource(dataSource)
                 .locations(base + "/common", base + "/" + mode.folder())
                 .placeholders(Map.of(
@@ -45,7 +55,7 @@ public final class SchemaMigrator {
         LOG.info("Schema {}: {} migration(s) applied, now at version {}", mode.describe(),
                 result.migrationsExecuted, result.targetSchemaVersion == null
                         ? flyway.info().current().getVersion() : result.targetSchemaVersion);
-        return mode;
+        return new Result(mode, result.migrationsExecuted);
     }
 
     static SchemaMode resolveMode(DataSource dataSource, String requested) {

@@ -1,0 +1,176 @@
+package io.stockula.etl.source.yahoo;
+
+import io.stockula.etl.transform.TradingDates;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+
+/**
+ * What the Yahoo jobs read from and note in the database besides the batches: the active symbols, each
+ * symbol's exchange zone and instrument type, the last stored bar per symbol and interval, the stored split
+ * dates, and the inactive mark of a symbol Yahoo no longer knows.
+ */
+public final class StockDirectory {
+
+    /** inactive_reason prefix of the marks this pipeline sets (and may lift again). */
+    public static final String REASON_PREFIX = "yahoo ";
+
+    private final DataSource dataSource;
+    private final Map<String, String> described = new ConcurrentHashMap<>();
+
+    public StockDirectory(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public List<String> activeSymbols() throws SQLException {
+        return strings("SELECT symbol FROM stocks WHERE is_active ORDER BY symbol");
+    }
+
+    public Set<String> inactiveSymbols() throws SQLException {
+        return new HashSet<>(strings("SELECT symbol FROM stocks WHERE NOT is_active"));
+    }
+
+    /** symbol -> instrument_type for the active symbols that have one. */
+    public Map<String, String> instrumentTypes() throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT symbol, instrument_type FROM stocks WHERE instrument_type IS NOT NULL")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    /** Teaches the trading-date rule the zones stocks.exchange_timezone holds. */
+    public void loadZones(TradingDates dates) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT symbol, exchange_timezone FROM stocks WHERE exchange_timezone IS NOT NULL")) {
+            while (rs.next()) {
+                try {
+                    dates.remember(rs.getString(1), rs.getString(2));
+                } catch (java.time.DateTimeException e) {
+                    // an unknown zone name in the table: the symbol's shape decides instead
+                }
+            }
+        }
+    }
+
+    /** The newest stored bar of each symbol for one interval (one index probe per symbol, one round trip). */
+    public Map<String, Instant> lastBars(String interval, Collection<String> symbols) throws SQLException {
+        Map<String, Instant> out = new HashMap<>();
+        if (symbols.isEmpty()) {
+            return out;
+        }
+        String sql = "SELECT s.symbol, (SELECT max(p.\"timestamp\") FROM price_history p WHERE p.symbol = s.symbol"
+                + " AND p.interval_type = ?) FROM unnest(?::text[]) AS s(symbol)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, interval);
+            Array arr = c.createArrayOf("text", symbols.toArray());
+            ps.setArray(2, arr);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    java.sql.Timestamp t = rs.getTimestamp(2);
+                    if (t != null) {
+                        out.put(rs.getString(1), t.toInstant());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    public Set<LocalDate> splitDates(String symbol) throws SQLException {
+        Set<LocalDate> out = new HashSet<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT date FROM splits WHERE symbol = ?")) {
+            ps.setString(1, symbol);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getObject(1, LocalDate.class));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Notes what Yahoo says about a symbol: its zone and instrument type always; name, exchange and currency only
+     * where the row has none (quoteSummary owns those). A symbol this pipeline had marked inactive is active
+     * again once Yahoo serves bars for it. Skipped when nothing changed since the last call in this process.
+     */
+    public void describe(String symbol, String zone, String instrumentType, String exchange, String currency,
+                         String name, boolean hasBars) throws SQLException {
+        String signature = zone + "|" + instrumentType + "|" + exchange + "|" + currency + "|" + name + "|" + hasBars;
+        if (Objects.equals(described.get(symbol), signature)) {
+            return;
+        }
+        String sql = "INSERT INTO stocks AS s (symbol, exchange_timezone, instrument_type, exchange, currency, name)"
+                + " VALUES (?,?,?,?,?,?) ON CONFLICT (symbol) DO UPDATE SET"
+                + " exchange_timezone = coalesce(EXCLUDED.exchange_timezone, s.exchange_timezone),"
+                + " instrument_type = coalesce(EXCLUDED.instrument_type, s.instrument_type),"
+                + " exchange = coalesce(s.exchange, EXCLUDED.exchange),"
+                + " currency = coalesce(s.currency, EXCLUDED.currency),"
+                + " name = coalesce(s.name, EXCLUDED.name),"
+                + " is_active = s.is_active OR (? AND s.inactive_reason LIKE 'yahoo %'),"
+                + " inactive_reason = CASE WHEN ? AND s.inactive_reason LIKE 'yahoo %' THEN NULL ELSE s.inactive_reason END,"
+                + " updated_at = now()"
+                + " WHERE (s.exchange_timezone, s.instrument_type) IS DISTINCT FROM"
+                + " (coalesce(EXCLUDED.exchange_timezone, s.exchange_timezone), coalesce(EXCLUDED.instrument_type, s.instrument_type))"
+                + " OR (s.exchange IS NULL AND EXCLUDED.exchange IS NOT NULL)"
+                + " OR (s.currency IS NULL AND EXCLUDED.currency IS NOT NULL)"
+                + " OR (s.name IS NULL AND EXCLUDED.name IS NOT NULL)"
+                + " OR (? AND NOT s.is_active AND s.inactive_reason LIKE 'yahoo %')";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, symbol);
+            ps.setString(2, zone);
+            ps.setString(3, instrumentType);
+            ps.setString(4, exchange);
+            ps.setString(5, currency);
+            ps.setString(6, name);
+            ps.setBoolean(7, hasBars);
+            ps.setBoolean(8, hasBars);
+            ps.setBoolean(9, hasBars);
+            ps.executeUpdate();
+        }
+        described.put(symbol, signature);
+    }
+
+    /** Marks a symbol inactive (creating its row if needed): scheduled pulls skip it from now on. */
+    public void markInactive(String symbol, String reason) throws SQLException {
+        String sql = "INSERT INTO stocks AS s (symbol, is_active, inactive_reason) VALUES (?, false, ?)"
+                + " ON CONFLICT (symbol) DO UPDATE SET is_active = false, inactive_reason = EXCLUDED.inactive_reason,"
+                + " updated_at = now()";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, symbol);
+            ps.setString(2, reason.length() > 500 ? reason.substring(0, 500) : reason);
+            ps.executeUpdate();
+        }
+        described.remove(symbol);
+    }
+
+    private List<String> strings(String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+}

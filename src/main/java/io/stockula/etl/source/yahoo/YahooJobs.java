@@ -1,0 +1,290 @@
+package io.stockula.etl.source.yahoo;
+
+import io.stockula.etl.config.EtlSettings;
+import io.stockula.etl.ops.EtlMetrics;
+import io.stockula.etl.ops.RunHistory;
+import io.stockula.etl.transform.TradingDates;
+import io.stockula.etl.validate.SymbolRules;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts and ends the runs of the Yahoo jobs: plans the requests of a run, records it in etl_run_history, and
+ * makes sure two runs of one job never overlap in this process (a trigger that finds its job still running is
+ * skipped and logged; Quartz's {@code stateful} covers only its own trigger, not the start-up catch-up or a
+ * direct call). Also answers the start-up catch-up question: is the last successful run older than the
+ * job's {@code catch-up-after}?
+ */
+public final class YahooJobs {
+
+    public static final String PRICES = "yahoo-prices";
+    public static final String BACKFILL = "yahoo-backfill";
+    public static final String QUOTE_SUMMARY = "yahoo-quote-summary";
+    public static final String OPTIONS = "yahoo-options";
+    public static final String LAST_SUCCESS_GAUGE = "stockula.pipeline.last.success.timestamp.seconds";
+
+    private static final Logger LOG = LoggerFactory.getLogger(YahooJobs.class);
+
+    private final EtlSettings raw;
+    private final YahooSettings settings;
+    private final DataSource dataSource;
+    private final Universe universe;
+    private final StockDirectory directory;
+    private final WindowPlanner planner;
+    private final TradingDates dates;
+    private final RunHistory history;
+    private final EtlMetrics metrics;
+    private final YahooRuns runs;
+    private final YahooCharts charts;
+    private final CircuitBreaker breaker;
+    private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
+
+    public YahooJobs(EtlSettings raw, YahooSettings settings, DataSource dataSource, Universe universe,
+                     StockDirectory directory, WindowPlanner planner, TradingDates dates, RunHistory history,
+                     EtlMetrics metrics, YahooRuns runs, YahooCharts charts, CircuitBreaker breaker) {
+        this.raw = raw;
+        this.settings = settings;
+        this.dataSource = dataSource;
+        this.universe = universe;
+        this.directory = directory;
+        this.planner = planner;
+        this.dates = dates;
+        this.history = history;
+        this.metrics = metrics;
+        this.runs = runs;
+        this.charts = charts;
+        this.breaker = breaker;
+    }
+
+    /** The scheduled price pull: every symbol of the universe, every configured interval, incremental. */
+    public YahooRun planPrices(Exchange exchange) throws Exception {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("trigger", exchange.getFromRouteId());
+        details.put("intervals", settings.intervals());
+        return open(exchange, PRICES, details, runId -> {
+            directory.loadZones(dates);
+            List<String> symbols = universe.symbols();
+            details.put("symbols", symbols.size());
+            Instant now = Instant.now();
+            List<ChartRequest> requests = new ArrayList<>();
+            for (String interval : settings.intervals()) {
+                Map<String, Instant> last = directory.lastBars(interval, symbols);
+                last.forEach((s, t) -> charts.latestBar(s, interval, t.getEpochSecond()));
+                for (String s : symbols) {
+                    requests.addAll(planner.plan(runId, s, interval, last.get(s), now));
+                }
+            }
+            return requests;
+        });
+    }
+
+    /** {@code backfill}: the given symbols and window, pulled once whatever their state. */
+    public YahooRun planBackfill(Exchange exchange) throws Exception {
+        BackfillRequest b = exchange.getIn().getBody(BackfillRequest.class);
+        List<String> symbols = b.symbols().stream().map(SymbolRules::normalize).filter(s -> s != null).distinct().toList();
+        for (String s : symbols) {
+            if (!SymbolRules.isValid(s)) {
+                throw new IllegalArgumentException("not a Yahoo symbol: " + s);
+            }
+        }
+        List<String> intervals = b.intervals() == null || b.intervals().isEmpty() ? settings.intervals() : b.intervals();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("symbols", symbols);
+        details.put("intervals", intervals);
+        details.put("from", b.from() == null ? null : b.from().toString());
+        details.put("to", b.to() == null ? null : b.to().toString());
+        return open(exchange, BACKFILL, details, runId -> {
+            directory.loadZones(dates);
+            Instant now = Instant.now();
+            List<ChartRequest> requests = new ArrayList<>();
+            for (String interval : intervals) {
+                for (String s : symbols) {
+                    List<ChartRequest> planned = planner.backfill(runId, s, interval, b.from(), b.to(), now);
+                    if (planned.isEmpty()) {
+                        LOG.warn("{} {}: nothing to ask for (the window is empty or older than Yahoo keeps {} bars)",
+                                s, interval, interval);
+                    }
+                    requests.addAll(planned);
+                }
+            }
+            return requests;
+        });
+    }
+
+    public YahooRun planQuoteSummary(Exchange exchange) throws Exception {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("trigger", exchange.getFromRouteId());
+        return open(exchange, QUOTE_SUMMARY, details, runId -> {
+            List<String> symbols = universe.symbols();
+            details.put("symbols", symbols.size());
+            return symbols.stream().map(s -> new ReferenceRequest(runId, ReferenceRequest.QUOTE_SUMMARY, s, null)).toList();
+        });
+    }
+
+    public YahooRun planOptions(Exchange exchange) throws Exception {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("trigger", exchange.getFromRouteId());
+        details.put("expirations", settings.optionExpirations());
+        return open(exchange, OPTIONS, details, runId -> {
+            List<String> symbols = universe.optionSymbols();
+            details.put("symbols", symbols.size());
+            return symbols.stream().map(s -> new ReferenceRequest(runId, ReferenceRequest.OPTIONS, s, null)).toList();
+        });
+    }
+
+    /** Ends a run: etl_run_history, the duration and last-success metrics, a log line. */
+    public YahooRun finish(YahooRun run) {
+        return close(run, null);
+    }
+
+    YahooRun close(YahooRun run, String error) {
+        if (run.isSkipped() || run.status() != null) {
+            return run;
+        }
+        run.finish(null, error);
+        String status = run.outcome();
+        run.finish(status, error);
+        YahooRun.SymbolTally t = run.totals();
+        long otherIn = 0;
+        long otherOut = 0;
+        long otherRejected = 0;
+        for (Map.Entry<String, Long> e : t.otherRows().entrySet()) {
+            if (e.getKey().endsWith("_rejected")) {
+                otherRejected += e.getValue();
+            } else {
+                otherOut += e.getValue();
+            }
+        }
+        otherIn = otherOut + otherRejected;
+        try {
+            history.finish(run.runId(), status, t.returned() + otherIn, t.loaded() + otherOut, t.merged(),
+                    t.rejected() + otherRejected, run.details(), error);
+        } finally {
+            runs.remove(run);
+        }
+        metrics.runDuration(run.job(), status, run.elapsed());
+        if (!"failed".equals(status)) {
+            metrics.gauge(LAST_SUCCESS_GAUGE, "Epoch seconds when the pipeline last finished a run that was not failed",
+                    Instant.now().getEpochSecond(), "pipeline", run.job());
+        }
+        LOG.info("{} run {} {} in {} s: {} symbols, {} requests, {} bars returned: {} loaded ({} new, {} changed),"
+                        + " {} merged, {} rejected, {} skipped, {} dead-lettered; {} dead letters, {} not sent",
+                run.job(), run.runId(), status, run.elapsed().toSeconds(), run.symbols().size(), t.requests(),
+                t.returned(), t.loaded(), t.inserted(), t.updated(), t.merged(), t.rejected(), t.skipped(),
+                t.deadLetteredBars(), t.deadLetters(), t.notAttempted());
+        return run;
+    }
+
+    public boolean pricesOverdue() throws SQLException {
+        return overdue(PRICES, raw.getDuration("stockula.yahoo.prices.catch-up-after", Duration.ofHours(24)));
+    }
+
+    public boolean quoteSummaryOverdue() throws SQLException {
+        return overdue(QUOTE_SUMMARY, raw.getDuration("stockula.yahoo.quote-summary.catch-up-after", Duration.ofDays(7)));
+    }
+
+    public boolean optionsOverdue() throws SQLException {
+        return overdue(OPTIONS, raw.getDuration("stockula.yahoo.options.catch-up-after", Duration.ofHours(24)));
+    }
+
+    /** True when the job never ran successfully, or its last successful run started longer ago than {@code after}. */
+    public boolean overdue(String job, Duration after) throws SQLException {
+        if (after.isZero() || after.isNegative()) {
+            return false; // catch-up switched off
+        }
+        Instant last = lastSuccess(job);
+        boolean overdue = last == null || last.isBefore(Instant.now().minus(after));
+        LOG.info("{}: last successful run {}: {}", job, last == null ? "never" : last,
+                overdue ? "catching up now" : "no catch-up needed");
+        return overdue;
+    }
+
+    /** Start time of the job's last run that succeeded or partly succeeded. */
+    public Instant lastSuccess(String job) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT max(started_at) FROM etl_run_history WHERE job = ?"
+                     + " AND status IN ('succeeded', 'partial')")) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Timestamp t = rs.getTimestamp(1);
+                return t == null ? null : t.toInstant();
+            }
+        }
+    }
+
+    /** Seeds the last-success gauges from etl_run_history, so a fresh process does not report "never". */
+    public void initGauges() {
+        for (String job : List.of(PRICES, BACKFILL, QUOTE_SUMMARY, OPTIONS)) {
+            try {
+                Instant last = lastSuccess(job);
+                if (last != null) {
+                    metrics.gauge(LAST_SUCCESS_GAUGE, "Epoch seconds when the pipeline last finished a run that was"
+                            + " not failed", last.getEpochSecond(), "pipeline", job);
+                }
+            } catch (SQLException e) {
+                LOG.debug("last-success gauge of {} not seeded: {}", job, e.getMessage());
+            }
+        }
+    }
+
+    private YahooRun open(Exchange exchange, String job, Map<String, Object> details, Planner plan) throws Exception {
+        AtomicBoolean busy = running.computeIfAbsent(job, k -> new AtomicBoolean());
+        if (!busy.compareAndSet(false, true)) {
+            LOG.warn("{}: the previous run is still going; this trigger ({}) is skipped", job, exchange.getFromRouteId());
+            return YahooRun.skipped(job);
+        }
+        Long runId = null;
+        try {
+            breaker.reviveIfGivenUp();
+            runId = history.start(job, details);
+            List<?> requests = plan.requests(runId);
+            YahooRun run = new YahooRun(job, runId, requests);
+            runs.register(run);
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    try {
+                        if (run.status() == null) {
+                            Exception e = done.getException();
+                            close(run, e == null ? "the run ended before its last step" : e.getMessage());
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.error("{} run {}: could not record its end: {}", job, run.runId(), e.getMessage(), e);
+                    } finally {
+                        busy.set(false);
+                    }
+                }
+            });
+            LOG.info("{} run {} started: {} request(s) planned", job, runId, requests.size());
+            return run;
+        } catch (Exception | Error e) {
+            busy.set(false);
+            if (runId != null) {
+                history.finish(runId, "failed", 0, 0, 0, 0, details, e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Planner {
+        List<?> requests(Long runId) throws Exception;
+    }
+}

@@ -1,0 +1,106 @@
+package io.stockula.etl.source.yahoo;
+
+import io.stockula.etl.ops.ErrorCategory;
+import io.stockula.etl.ops.EtlMetrics;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
+
+/**
+ * The runs in progress, by run id, and the bookkeeping step that follows every request in the routes
+ * ({@code yahooRuns.afterRequest}): a request that ended in the dead-letter channel is entered in its run's
+ * ledger with the bars it had parsed and not written. Requests replayed from the dead-letter table belong to a
+ * finished run; their counts go to a detached ledger that nobody reads (the replay has its own record).
+ */
+public final class YahooRuns {
+
+    /** Exchange properties the Yahoo routes share. */
+    public static final String REQUEST = "yahooRequest";
+    public static final String SYMBOL = "yahooSymbol";
+    public static final String ENDPOINT = "yahooEndpoint";
+    public static final String PENDING = "yahooPendingBars";
+    public static final String OUTCOME = "yahooOutcome";
+    public static final String DEAD_LETTER_ID = "StockulaDeadLetterId";
+
+    private final Map<Long, YahooRun> runs = new ConcurrentHashMap<>();
+    private final EtlMetrics metrics;
+
+    public YahooRuns(EtlMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    void register(YahooRun run) {
+        if (run.runId() != null) {
+            runs.put(run.runId(), run);
+        }
+    }
+
+    void remove(YahooRun run) {
+        if (run.runId() != null) {
+            runs.remove(run.runId());
+        }
+    }
+
+    /** The run a request belongs to, or a detached one (replays, direct calls). */
+    public YahooRun get(Long runId) {
+        YahooRun r = runId == null ? null : runs.get(runId);
+        return r != null ? r : new YahooRun("detached", null, List.of());
+    }
+
+    public YahooRun.SymbolTally tally(Exchange exchange) {
+        Object req = exchange.getProperty(REQUEST);
+        Long runId = req instanceof ChartRequest c ? c.runId() : req instanceof ReferenceRequest r ? r.runId() : null;
+        String symbol = exchange.getProperty(SYMBOL, String.class);
+        return get(runId).symbol(symbol == null ? "?" : symbol);
+    }
+
+    YahooRun run(Exchange exchange) {
+        Object req = exchange.getProperty(REQUEST);
+        return get(req instanceof ChartRequest c ? c.runId() : req instanceof ReferenceRequest r ? r.runId() : null);
+    }
+
+    /** After each request: enters a dead-lettered one in the ledger (successes were entered by the route). */
+    public void afterRequest(Exchange exchange) {
+        if (exchange.getProperty(OUTCOME) != null) {
+            return;
+        }
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Long deadLetterId = exchange.getIn().getHeader(DEAD_LETTER_ID, Long.class);
+        if (error == null && deadLetterId == null) {
+            return; // not a Yahoo request (nothing was prepared)
+        }
+        long pending = exchange.getProperty(PENDING, 0L, Long.class);
+        String symbol = exchange.getProperty(SYMBOL, String.class);
+        YahooRun run = run(exchange);
+        run.symbol(symbol == null ? "?" : symbol).deadLettered(pending);
+        run.symbol(symbol == null ? "?" : symbol).requestDone(false);
+        run.failure(new YahooRun.Failure(symbol, what(exchange), error == null ? "dead-lettered" : error.getMessage(),
+                deadLetterId));
+        if (pending > 0) {
+            metrics.records(ChartRows.PIPELINE, "price_history", "dead_lettered", pending);
+        }
+        metrics.error(ChartRows.SOURCE, error == null ? ErrorCategory.SYSTEM : ErrorCategory.of(error));
+        exchange.setProperty(OUTCOME, "dead-lettered");
+    }
+
+    /** The circuit gave up before this request was sent: it is left for the next run. */
+    public void notAttempted(Exchange exchange) {
+        String symbol = exchange.getProperty(SYMBOL, String.class);
+        YahooRun run = run(exchange);
+        run.symbol(symbol == null ? "?" : symbol).markNotAttempted();
+        run.failure(new YahooRun.Failure(symbol, what(exchange), "not sent: Yahoo throttling, circuit open", null));
+        exchange.setProperty(OUTCOME, "not-attempted");
+    }
+
+    private static String what(Exchange exchange) {
+        Object req = exchange.getProperty(REQUEST);
+        if (req instanceof ChartRequest c) {
+            return "chart " + c.interval() + " " + c.reason();
+        }
+        if (req instanceof ReferenceRequest r) {
+            return r.kind();
+        }
+        return String.valueOf(exchange.getProperty(ENDPOINT));
+    }
+}

@@ -1,0 +1,80 @@
+package io.stockula.etl.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stockula.etl.ops.RollupRefresher;
+import io.stockula.etl.testsupport.TestDatabases;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The schema on a real TimescaleDB (2.23, PostgreSQL 17, over the wire through src/test/tsdb): hypertables,
+ * compression, policies and continuous aggregates.
+ */
+class SchemaTimescaleTest {
+
+    @Test
+    void appliesTwiceWithHypertablesCompressionPoliciesAndContinuousAggregates() throws Exception {
+        String url = TestDatabases.freshTimescale();
+        EtlSettings settings = EtlSettings.load(null, Map.of("stockula.db.url", url, "stockula.db.pool-size", "2"));
+        try (TargetDatabase db = TargetDatabase.open(settings, null)) {
+            SchemaMigrator.Result first = SchemaMigrator.migrate(db.dataSource(), settings);
+            SchemaMigrator.Result second = SchemaMigrator.migrate(db.dataSource(), settings);
+            assertThat(first.mode()).isEqualTo(SchemaMode.TIMESCALEDB);
+            assertThat(first.applied()).isEqualTo(4);
+            assertThat(second.applied()).isZero();
+            try (Connection c = db.connection()) {
+                String schema = RollupFixture.rows(c, "SELECT current_schema()").get(0).get(0);
+                assertThat(RollupFixture.rows(c, "SELECT hypertable_name FROM timescaledb_information.hypertables"
+                        + " WHERE hypertable_schema = '" + schema + "' ORDER BY 1"))
+                        .containsExactly(List.of("options_calls"), List.of("options_puts"), List.of("price_history"));
+                assertThat(RollupFixture.rows(c, "SELECT d.time_interval::text FROM timescaledb_information.dimensions d"
+                        + " WHERE hypertable_schema = '" + schema + "' AND hypertable_name = 'price_history'"))
+                        .containsExactly(List.of("30 days"));
+                assertThat(RollupFixture.rows(c, "SELECT attname, segmentby_column_index FROM"
+                        + " timescaledb_information.compression_settings WHERE hypertable_schema = '" + schema
+                        + "' AND hypertable_name = 'price_history' AND segmentby_column_index IS NOT NULL ORDER BY 2"))
+                        .containsExactly(List.of("symbol", "1"), List.of("interval_type", "2"));
+                assertThat(RollupFixture.rows(c, "SELECT view_name FROM timescaledb_information.continuous_aggregates"
+                        + " WHERE view_schema = '" + schema + "' ORDER BY 1"))
+                        .containsExactly(List.of("price_daily"), List.of("price_monthly"), List.of("price_weekly"));
+
+                RollupFixture.insertBars(c);
+                new RollupRefresher(db.dataSource(), SchemaMode.TIMESCALEDB).refreshAll();
+                RollupFixture.assertRollups(c);
+
+                // every policy job of our tables runs (the lane has no background workers: run them by hand)
+                List<List<String>> jobs = RollupFixture.rows(c, "SELECT job_id, proc_name FROM timescaledb_information.jobs"
+                        + " WHERE hypertable_schema = '" + schema + "' ORDER BY job_id");
+                assertThat(jobs.stream().map(j -> j.get(1)).distinct().sorted())
+                        .containsExactly("policy_compression", "policy_refresh_continuous_aggregate", "policy_retention");
+                try (Statement st = c.createStatement()) {
+                    // effects to observe: an old and a recent option snapshot (retention), a recent daily bar that
+                    // the materialized-only monthly aggregate shows only once its refresh policy ran
+                    st.execute("INSERT INTO options_calls (symbol, expiration_date, strike, snapshot_at) VALUES"
+                            + " ('AAPL', '2020-03-20', 100, '2020-03-02T15:00:00Z'), ('AAPL', now()::date + 30, 100, now())");
+                    st.execute("INSERT INTO price_history (symbol, \"timestamp\", interval_type, open_price, high_price,"
+                            + " low_price, close_price, volume) VALUES ('MSFT', date_trunc('day', now() - INTERVAL '10 days'),"
+                            + " '1d', 1, 2, 0.5, 1.5, 7)");
+                    assertThat(RollupFixture.rows(c, "SELECT count(*) FROM price_monthly WHERE symbol = 'MSFT'"))
+                            .containsExactly(List.of("0"));
+                    for (List<String> job : jobs) {
+                        st.execute("CALL run_job(" + job.get(0) + ")");
+                    }
+                }
+                assertThat(RollupFixture.rows(c, "SELECT volume FROM price_monthly WHERE symbol = 'MSFT'"))
+                        .containsExactly(List.of("7"));
+                assertThat(RollupFixture.rows(c, "SELECT extract(year FROM snapshot_at)::int FROM options_calls"))
+                        .containsExactly(List.of(String.valueOf(java.time.Year.now().getValue())));
+                // the 2024 chunks are past compress_after: the compression job compressed them
+                assertThat(RollupFixture.rows(c, "SELECT count(*) > 0 FROM timescaledb_information.chunks WHERE"
+                        + " hypertable_schema = '" + schema + "' AND hypertable_name = 'price_history' AND is_compressed"))
+                        .containsExactly(List.of("t"));
+                RollupFixture.assertRollups(c);
+            }
+        }
+    }
+}
