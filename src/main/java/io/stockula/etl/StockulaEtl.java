@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, SchemaCommand.class,
                 io.stockula.etl.cli.QualityCommand.class,
                 io.stockula.etl.cli.DlqCommand.class,
+                io.stockula.etl.cli.BackfillCommand.class,
                 CommandLine.HelpCommand.class})
 public final class StockulaEtl implements Runnable {
 

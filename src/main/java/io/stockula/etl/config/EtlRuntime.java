@@ -54,6 +54,7 @@ public final class EtlRuntime implements AutoCloseable {
         main.bind("recordValidation", new RecordValidation());
         main.bind("batchWriter", new BatchWriter(ds, boot.metrics()));
         main.bind("deadLetterStore", new DeadLetterStore(ds, boot.metrics()));
+        main.bind("redeliveryCounter", new io.stockula.etl.ops.RedeliveryCounter());
         main.bind("runHistory", new RunHistory(ds));
         main.bind("rollupRefresher", new RollupRefresher(ds, boot.mode()));
         main.bind("databaseHealthCheck", new DatabaseHealthCheck(ds, boot.metrics(), boot.database().url()

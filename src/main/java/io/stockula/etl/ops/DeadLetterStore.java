@@ -46,7 +46,8 @@ public final class DeadLetterStore {
             routeId = exchange.getFromRouteId();
         }
         String endpoint = exchange.getProperty(Exchange.FAILURE_ENDPOINT, String.class);
-        Integer redeliveries = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
+        // useOriginalMessage drops Camel's redelivery header; RedeliveryCounter keeps the count in a property
+        Integer redeliveries = exchange.getProperty(RedeliveryCounter.PROPERTY, Integer.class);
         int attempts = 1 + (redeliveries == null ? 0 : redeliveries);
         ErrorCategory category = error == null ? ErrorCategory.SYSTEM : ErrorCategory.of(error);
         String replayUri = exchange.getIn().getHeader(REPLAY_URI, String.class);

@@ -144,6 +144,7 @@ class JmxRouteManagementTest {
         // Quartz has no writable schedule attribute: the route is re-defined from its own XML dump with a new cron
         // (needs camel.main.jmx-update-route-enabled=true)
         ObjectName quality = route("quality-check");
+        System.out.println("BEFORE cfg=" + ctx.getRoute("quality-check").getConfigurationId() + " eh=" + ctx.getRoute("quality-check").getErrorHandlerFactory());
         assertThat(JMX.getAttribute(quality, "UpdateRouteEnabled")).isEqualTo(true);
         String xml = (String) JMX.invoke(quality, "dumpRouteAsXml", new Object[] {true}, new String[] {"boolean"});
         assertThat(xml).contains("uri=\"quartz:stockula/quality-check?cron=0 15 * * * ?&amp;stateful=true\"");
