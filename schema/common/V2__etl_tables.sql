@@ -6,7 +6,9 @@ CREATE TABLE IF NOT EXISTS etl_checkpoints (
     source       TEXT NOT NULL,            -- e.g. sqlite:/data/stockula.db
     source_table TEXT NOT NULL,
     last_rowid   BIGINT NOT NULL DEFAULT 0,
-    watermark    TEXT,                     -- highest updated_at seen (SQLite text), for the incremental sync
+    -- changed rows are followed in (updated_at, rowid) order: the last pair read and committed
+    watermark       TEXT,
+    watermark_rowid BIGINT NOT NULL DEFAULT 0,
     rows_done    BIGINT NOT NULL DEFAULT 0,
     updated_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
     CONSTRAINT etl_checkpoints_pkey PRIMARY KEY (source, source_table)

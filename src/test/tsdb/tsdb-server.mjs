@@ -7,7 +7,7 @@
 // Listens on 127.0.0.1 only, prints exactly one line "READY postgres://postgres@127.0.0.1:<port>/postgres"
 // on stdout once it accepts connections, logs to stderr, and exits on SIGTERM/SIGINT.
 // PGLITE_DATA=<dir> keeps the database in that folder; otherwise every start is a fresh in-memory database.
-// TSDB_DEBUG=1 logs connections.
+// TSDB_DEBUG=1 logs connections and every statement it runs (to stderr).
 //
 // PGlite has exactly one backend session. This bridge:
 //  1. frames the client byte stream so the backend only ever receives whole protocol messages;
@@ -21,6 +21,11 @@
 //  7. on client disconnect rolls back its transaction and closes its statements and portals;
 //  8. re-applies each client's startup parameters (TimeZone, search_path, options=-c ...) and
 //     the session settings it changed with SET, whenever that client takes the session over.
+//
+// Limits: transactions are serialised (a client in an open transaction makes every other client wait);
+// SET/temp tables/advisory locks/LISTEN are shared by all clients except what (8) restores; COPY FROM STDIN
+// must come as a simple Query (pgjdbc CopyManager, psql \copy), the extended protocol gets an error;
+// no TLS, no authentication, no query cancel. See shared/notes/timescaledb-test-lane.md.
 
 import net from "node:net";
 import { randomInt } from "node:crypto";
@@ -411,12 +416,16 @@ class Client {
         return;
       }
       case "P": {
-        let [name, off] = readCStr(m, 5);
-        let [sql, rest] = readCStr(m, off);
+        const [name, off] = readCStr(m, 5);
+        const [sql, rest] = readCStr(m, off);
         this.track(sql);
-        if (COPY_FROM_STDIN.test(sql)) sql = EXTENDED_COPY_REPLACEMENT;
-        if (name) { name = this.prefix + name; this.stmts.add(name); }
-        this.pending.push(message("P", name, sql, m.subarray(rest)));
+        const full = name ? this.prefix + name : "";
+        if (full) this.stmts.add(full);
+        if (COPY_FROM_STDIN.test(sql)) {
+          this.pending.push(message("P", full, EXTENDED_COPY_REPLACEMENT, m.subarray(rest)));
+        } else {
+          this.pending.push(full ? message("P", full, m.subarray(off)) : m); // query bytes kept as sent
+        }
         return;
       }
       case "B": {
@@ -549,7 +558,7 @@ setInterval(() => {
 
 function describeUnit(u) {
   const m = u.kind === "normal" ? u.msgs.find((x) => x[0] === 0x51 || x[0] === 0x50) : u.msg;
-  if (!m) return u.kind === "normal" ? String.fromCharCode(...u.msgs.map((x) => x[0])).slice(0, 20) : u.kind;
+  if (!m) return u.kind === "normal" ? String.fromCharCode(...u.msgs.slice(0, 20).map((x) => x[0])) : u.kind;
   const [a, off] = readCStr(m, 5);
   const sql = m[0] === 0x50 ? readCStr(m, off)[0] : a;
   return `${u.kind} ${sql.replace(/\s+/g, " ").slice(0, 120)}`;

@@ -7,6 +7,7 @@ public final class RuntimeModules {
 
     public static final List<RuntimeModule> ALL = List.of(
             // one line per feature module
+            new io.stockula.etl.source.sqlite.SqliteModule(),
             new io.stockula.etl.source.yahoo.YahooModule(),
             new io.stockula.etl.quality.QualityModule()
     );

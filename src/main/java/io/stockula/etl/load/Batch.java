@@ -19,6 +19,8 @@ public final class Batch {
     private Long runId;
     private BatchResult result;
     private long rowsRead;
+    private boolean lastOfRead;
+    private String cursor;
 
     public Batch(TableSpec spec, String pipeline, String source, String sourceTable, List<Row> rows) {
         this.spec = spec;
@@ -77,6 +79,23 @@ public final class Batch {
 
     public void setRowsRead(long rowsRead) {
         this.rowsRead = rowsRead;
+    }
+
+    /** The poll that produced this batch returned fewer rows than asked: the cursor is drained once it commits. */
+    public boolean isLastOfRead() {
+        return lastOfRead;
+    }
+
+    public void setLastOfRead(boolean lastOfRead) {
+        this.lastOfRead = lastOfRead;
+    }
+
+    public String cursor() {
+        return cursor;
+    }
+
+    public void setCursor(String cursor) {
+        this.cursor = cursor;
     }
 
     public long mergedCount() {

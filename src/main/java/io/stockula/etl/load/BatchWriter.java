@@ -210,19 +210,31 @@ public final class BatchWriter {
     }
 
     private static void advance(Connection c, Checkpoint cp, long rowsRead) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE etl_checkpoints SET last_rowid = ?, watermark = ?,"
-                + " rows_done = rows_done + ?, updated_at = now() WHERE source = ? AND source_table = ?"
-                + " AND last_rowid = ? AND watermark IS NOT DISTINCT FROM ?")) {
-            ps.setLong(1, cp.toRowid());
-            ps.setString(2, cp.toWatermark());
-            ps.setLong(3, rowsRead);
-            ps.setString(4, cp.source());
-            ps.setString(5, cp.sourceTable());
-            ps.setLong(6, cp.fromRowid());
-            ps.setString(7, cp.fromWatermark());
+        String sql = cp.kind() == Checkpoint.Kind.ROWID
+                ? "UPDATE etl_checkpoints SET last_rowid = ?, rows_done = rows_done + ?, updated_at = now()"
+                        + " WHERE source = ? AND source_table = ? AND last_rowid = ?"
+                : "UPDATE etl_checkpoints SET watermark = ?, watermark_rowid = ?, updated_at = now()"
+                        + " WHERE source = ? AND source_table = ? AND watermark IS NOT DISTINCT FROM ? AND watermark_rowid = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            if (cp.kind() == Checkpoint.Kind.ROWID) {
+                ps.setLong(i++, cp.toRowid());
+                ps.setLong(i++, rowsRead);
+            } else {
+                ps.setString(i++, cp.toWatermark());
+                ps.setLong(i++, cp.toWatermarkRowid());
+            }
+            ps.setString(i++, cp.source());
+            ps.setString(i++, cp.sourceTable());
+            if (cp.kind() == Checkpoint.Kind.ROWID) {
+                ps.setLong(i, cp.fromRowid());
+            } else {
+                ps.setString(i++, cp.fromWatermark());
+                ps.setLong(i, cp.fromWatermarkRowid());
+            }
             if (ps.executeUpdate() != 1) {
-                throw new StaleBatchException("checkpoint of " + cp.source() + "/" + cp.sourceTable()
-                        + " is not at rowid " + cp.fromRowid() + ": batch rolled back, it will be read again");
+                throw new StaleBatchException("checkpoint of " + cp.source() + "/" + cp.sourceTable() + " is not at "
+                        + cp + ": batch rolled back, it will be read again");
             }
         }
     }

@@ -1,10 +1,20 @@
 package io.stockula.etl.load;
 
 /**
- * A move of a source table's checkpoint from (fromRowid, fromWatermark) to (toRowid, toWatermark). The writer
- * applies it compare-and-set in the batch's transaction: if the stored checkpoint is not at the "from" position
- * the batch is stale (an earlier batch failed, or another process moved on) and nothing is written.
+ * A move of one of a source table's two cursors, applied compare-and-set by the writer in the batch's
+ * transaction: ROWID moves last_rowid (new rows), WATERMARK moves (watermark, watermark_rowid) (changed rows).
+ * If the stored cursor is not at the "from" position, the batch is stale (an earlier batch failed, or another
+ * process moved on) and nothing is written.
  */
-public record Checkpoint(String source, String sourceTable, long fromRowid, String fromWatermark,
-                         long toRowid, String toWatermark) {
+public record Checkpoint(String source, String sourceTable, Kind kind,
+                         long fromRowid, String fromWatermark, long fromWatermarkRowid,
+                         long toRowid, String toWatermark, long toWatermarkRowid) {
+
+    public enum Kind { ROWID, WATERMARK }
+
+    @Override
+    public String toString() {
+        return kind == Kind.ROWID ? "rowid " + fromRowid + " -> " + toRowid
+                : "updated_at (" + fromWatermark + ", " + fromWatermarkRowid + ") -> (" + toWatermark + ", " + toWatermarkRowid + ")";
+    }
 }

@@ -14,6 +14,12 @@ import org.apache.camel.component.timer.TimerEndpoint;
 import org.apache.camel.spi.RouteController;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.quartz.CronExpression;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.CronTrigger;
+import org.quartz.Scheduler;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * endpoint's MBean, but nothing for a Quartz cron: its only way is {@code ManagedRoute.updateRouteFromXml}
  * (behind {@code camel.main.jmx-update-route-enabled}), and a route re-created that way comes back without its
  * {@code routeConfigurationId}, i.e. without the shared dead-letter channel (see JmxRouteManagementTest). This
- * bean stops the route, changes the cron (or period) on its endpoint and starts it again, leaving the route as it
- * was defined. A camel-main {@link org.apache.camel.spi.LifecycleStrategy} bean: it registers its MBean when the
+ * bean replaces the route's Quartz trigger in the scheduler (same key, same job: Quartz {@code rescheduleJob},
+ * the route keeps running and keeps its error handling), and for a timer sets the endpoint's period and restarts
+ * the route, which is what the timer consumer needs. Changes last until the process restarts. A camel-main {@link org.apache.camel.spi.LifecycleStrategy} bean: it registers its MBean when the
  * context has started and removes it when the context stops.
  */
 public final class RouteSchedules extends LifecycleStrategySupport implements RouteSchedulesMBean {
@@ -75,7 +82,9 @@ public final class RouteSchedules extends LifecycleStrategySupport implements Ro
             if (r.getEndpoint() instanceof QuartzEndpoint q) {
                 out.add(r.getRouteId() + " [" + state + "] quartz cron '" + q.getCron() + "'");
             } else if (r.getEndpoint() instanceof TimerEndpoint t) {
-                out.add(r.getRouteId() + " [" + state + "] timer every " + t.getPeriod() + " ms");
+                out.add(r.getRouteId() + " [" + state + "] timer " + (t.getRepeatCount() == 1
+                        ? "once, " + t.getDelay() + " ms after start"
+                        : "every " + t.getPeriod() + " ms" + (t.getRepeatCount() > 1 ? ", " + t.getRepeatCount() + " times" : "")));
             }
         }
         return out.toArray(String[]::new);
@@ -92,10 +101,31 @@ public final class RouteSchedules extends LifecycleStrategySupport implements Ro
         if (!CronExpression.isValidExpression(c)) {
             throw new IllegalArgumentException("not a Quartz cron expression (seconds minutes hours day month weekday): " + cron);
         }
-        Route route = route(routeId);
-        QuartzEndpoint q = quartz(route);
+        QuartzEndpoint q = quartz(route(routeId));
         String old = q.getCron();
-        restart(routeId, () -> q.setCron(c));
+        Scheduler scheduler = q.getComponent().getScheduler();
+        TriggerKey key = q.getTriggerKey();
+        Trigger current = key == null ? null : scheduler.getTrigger(key);
+        if (current != null) {
+            // a stopped or suspended Quartz route keeps its trigger, paused: stopping and starting the route only
+            // pauses and resumes it, so the new schedule goes into the scheduler directly, under the same key
+            CronScheduleBuilder schedule = CronScheduleBuilder.cronSchedule(c).withMisfireHandlingInstructionFireAndProceed();
+            if (current instanceof CronTrigger ct && ct.getTimeZone() != null) {
+                schedule = schedule.inTimeZone(ct.getTimeZone());
+            }
+            TriggerBuilder<CronTrigger> replacement = TriggerBuilder.newTrigger().withIdentity(key)
+                    .forJob(current.getJobKey()).usingJobData(current.getJobDataMap()).withSchedule(schedule);
+            if (current.getCalendarName() != null) {
+                replacement = replacement.modifiedByCalendar(current.getCalendarName());
+            }
+            boolean paused = scheduler.getTriggerState(key) == Trigger.TriggerState.PAUSED;
+            scheduler.rescheduleJob(key, replacement.build());
+            if (paused) {
+                scheduler.pauseTrigger(key);
+            }
+        }
+        // what the endpoint reports, and uses if its trigger has not been created yet
+        q.setCron(c);
         LOG.info("Route {}: cron changed over JMX from '{}' to '{}'", routeId, old, c);
         return routeId + ": cron '" + old + "' -> '" + c + "'";
     }

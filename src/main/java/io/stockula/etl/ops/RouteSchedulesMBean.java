@@ -13,9 +13,9 @@ public interface RouteSchedulesMBean {
     String cron(String routeId);
 
     /**
-     * Changes the Quartz cron of a route (e.g. {@code quality-check} to {@code 0 0/5 * * * ?}): stops the route,
-     * sets the endpoint's cron and starts it again (a suspended route is suspended again, a stopped one stays
-     * stopped). Its error handling is untouched. Lasts until the process restarts: make it permanent in the
+     * Changes the Quartz cron of a route (e.g. {@code quality-check} to {@code 0 0/5 * * * ?}) by replacing its
+     * trigger in the scheduler; the route is not restarted (a suspended or stopped route stays so, its trigger
+     * paused) and its error handling is untouched. Lasts until the process restarts: make it permanent in the
      * configuration ({@code stockula.quality.cron}, {@code stockula.rollups.cron}).
      */
     String setCron(String routeId, String cron) throws Exception;

@@ -69,6 +69,7 @@ public final class QualityMonitor {
         long runId = runHistory.start(JOB, Map.of("trigger", trigger));
         try {
             List<CheckResult> results = new ArrayList<>();
+            Map<String, Long> timings = new LinkedHashMap<>();
             List<SeriesAge> series;
             Map<String, Long> rows;
             try (Connection c = dataSource.getConnection()) {
@@ -82,7 +83,9 @@ public final class QualityMonitor {
                     }
                     QualityContext ctx = new QualityContext(c, settings, clock);
                     for (QualityCheck check : checks) {
+                        long t = System.nanoTime();
                         results.addAll(runOne(c, ctx, check));
+                        timings.put(check.name(), (System.nanoTime() - t) / 1_000_000);
                     }
                     series = List.copyOf(ctx.seriesAges());
                     rows = ctx.knownRowCounts();
@@ -99,6 +102,7 @@ public final class QualityMonitor {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("failed_checks", report.failed().size());
             details.put("stale_series", report.staleSeries().size());
+            details.put("check_ms", timings);
             Map<String, Double> s = new LinkedHashMap<>();
             scores.values().forEach(t -> s.put(t.table(), t.score()));
             details.put("scores", s);

@@ -128,7 +128,7 @@ class ReplaySessionTest {
         assertThat(m1.routeId()).isEqualTo("flaky");
         assertThat(m1.replayUri()).isEqualTo("direct://flaky");
         assertThat(m1.category()).isEqualTo("transient");
-        // (attempts: DeadLetterStore reads the redelivery counter header, which useOriginalMessage drops: it says 1)
+        assertThat(m1.attempts()).isEqualTo(2);
         assertThat(m1.exceptionMessage()).isEqualTo("sink unreachable");
         assertThat(m1.headersJson()).contains("\"Source\": \"test\"");
         assertThat(q.list(DeadLetter.NEW, "other-route", null, 0)).isEmpty();

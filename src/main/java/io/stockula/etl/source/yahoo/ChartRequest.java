@@ -37,7 +37,7 @@ public record ChartRequest(Long runId, String symbol, String interval, long peri
     /** The query string; includePrePost=false keeps extended-hours bars out of intraday series. */
     public String query() {
         return "period1=" + period1 + "&period2=" + period2 + "&interval=" + interval + "&includePrePost=false"
-                + (withEvents() ? "&events=div%2Csplits" : "");
+                + (withEvents() ? "&events=div,splits" : "");
     }
 
     public ChartRequest withRunId(Long id) {

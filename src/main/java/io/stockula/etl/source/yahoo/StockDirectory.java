@@ -95,6 +95,21 @@ public final class StockDirectory {
         return out;
     }
 
+    /** Whether bars of the symbol and interval are stored from before {@code before} (epoch seconds). */
+    public boolean hasBarsBefore(String symbol, String interval, long before) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM price_history WHERE symbol = ?"
+                     + " AND interval_type = ? AND \"timestamp\" < to_timestamp(?))")) {
+            ps.setString(1, symbol);
+            ps.setString(2, interval);
+            ps.setLong(3, before);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     public Set<LocalDate> splitDates(String symbol) throws SQLException {
         Set<LocalDate> out = new HashSet<>();
         try (Connection c = dataSource.getConnection();

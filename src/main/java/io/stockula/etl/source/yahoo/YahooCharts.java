@@ -87,9 +87,9 @@ public final class YahooCharts {
         exchange.getIn().setBody(null); // a GET
     }
 
-    /** ^GSPC -> %5EGSPC, EURUSD=X -> EURUSD%3DX. */
+    /** ^GSPC -> %5EGSPC; '=' (EURUSD=X, ES=F) is legal in a path and sent as it is, as yfinance does. */
     static String pathSegment(String symbol) {
-        return URLEncoder.encode(symbol, StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(symbol, StandardCharsets.UTF_8).replace("+", "%20").replace("%3D", "=");
     }
 
     /** The answer into batches; returns the price batch (the next step validates it). */
@@ -138,11 +138,19 @@ public final class YahooCharts {
         }
         Instant now = Instant.now();
         for (String interval : intervals) {
-            result.followUps().addAll(planner.wholeHistory(request.runId(), symbol, interval, now, ChartRequest.SPLIT_REFETCH));
+            // only history stored outside this response is on the old scale (none on a first backfill)
+            long before = interval.equals(request.interval()) ? request.period1() : now.getEpochSecond();
+            if (directory.hasBarsBefore(symbol, interval, before)) {
+                result.followUps().addAll(planner.wholeHistory(request.runId(), symbol, interval, now,
+                        ChartRequest.SPLIT_REFETCH));
+            }
+        }
+        if (result.followUps().isEmpty()) {
+            return;
         }
         tally.splitRefetch();
-        LOG.info("{}: new split on {}: reloading the whole history of {} to rewrite it on the new scale", symbol, fresh,
-                intervals);
+        LOG.info("{}: new split on {}: reloading the whole history ({} request(s)) to rewrite it on the new scale", symbol,
+                fresh, result.followUps().size());
     }
 
     /** After the price batch was written: the ledger, and the newest-bar gauge. */

@@ -33,8 +33,19 @@ public final class YahooFailures {
         this.runs = runs;
     }
 
-    /** Returns true when the request goes to the dead-letter table. */
-    public boolean refused(Exchange exchange) throws SQLException {
+    /** Set by {@link #refused}: whether the request goes to the dead-letter table. */
+    public static final String DEAD_LETTER = "yahooDeadLetter";
+
+    /**
+     * Decides (into the {@link #DEAD_LETTER} property) whether the request goes to the dead-letter table. A
+     * processor step, not a filter predicate: Camel evaluates a bean predicate on a copy of the exchange, and the
+     * exception this puts in place of the HTTP one must reach the dead-letter store.
+     */
+    public void refused(Exchange exchange) throws SQLException {
+        exchange.setProperty(DEAD_LETTER, decide(exchange));
+    }
+
+    private boolean decide(Exchange exchange) throws SQLException {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String endpoint = exchange.getProperty(YahooRuns.ENDPOINT, "yahoo", String.class);
         String symbol = exchange.getProperty(YahooRuns.SYMBOL, "?", String.class);

@@ -148,8 +148,9 @@ public final class YahooJobs {
         });
     }
 
-    /** Ends a run: etl_run_history, the duration and last-success metrics, a log line. */
-    public YahooRun finish(YahooRun run) {
+    /** Ends a run (from the {@link YahooRuns#RUN} property): etl_run_history, metrics, a log line; returns it. */
+    public YahooRun finish(Exchange exchange) {
+        YahooRun run = exchange.getProperty(YahooRuns.RUN, YahooRun.class);
         return close(run, null);
     }
 
@@ -248,7 +249,9 @@ public final class YahooJobs {
         AtomicBoolean busy = running.computeIfAbsent(job, k -> new AtomicBoolean());
         if (!busy.compareAndSet(false, true)) {
             LOG.warn("{}: the previous run is still going; this trigger ({}) is skipped", job, exchange.getFromRouteId());
-            return YahooRun.skipped(job);
+            YahooRun skipped = YahooRun.skipped(job);
+            exchange.setProperty(YahooRuns.RUN, skipped);
+            return skipped;
         }
         Long runId = null;
         try {
@@ -257,6 +260,7 @@ public final class YahooJobs {
             List<?> requests = plan.requests(runId);
             YahooRun run = new YahooRun(job, runId, requests);
             runs.register(run);
+            exchange.setProperty(YahooRuns.RUN, run);
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
                 public void onDone(Exchange done) {

@@ -35,7 +35,7 @@ public final class YahooReference {
         String symbol = SymbolRules.normalize(r.symbol());
         YahooCharts.begin(exchange, r, symbol, ReferenceRequest.QUOTE_SUMMARY);
         exchange.setProperty("yahooPath", YahooCharts.pathSegment(symbol));
-        exchange.setProperty("yahooQuery", "modules=" + settings.quoteSummaryModules().replace(",", "%2C")
+        exchange.setProperty("yahooQuery", "modules=" + settings.quoteSummaryModules()
                 + "&formatted=false&lang=en-US&region=US&corsDomain=finance.yahoo.com&");
     }
 

@@ -5,15 +5,19 @@ import io.stockula.etl.ops.EtlMetrics;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
 
 /**
- * The runs in progress, by run id, and the bookkeeping step that follows every request in the routes
- * ({@code yahooRuns.afterRequest}): a request that ended in the dead-letter channel is entered in its run's
- * ledger with the bars it had parsed and not written. Requests replayed from the dead-letter table belong to a
+ * The runs in progress, by run id, and the aggregation strategy of the splits that send a run's requests
+ * ({@code aggregationStrategy: yahooRuns}): it sees every request once it is done, also one that ended in the
+ * dead-letter channel (after which Camel routes no further step of the splitting route for that request, so a
+ * plain step after the call would miss it), and enters a dead-lettered request in its run's ledger with the bars
+ * it had parsed and not written. Requests replayed from the dead-letter table belong to a
  * finished run; their counts go to a detached ledger that nobody reads (the replay has its own record).
  */
-public final class YahooRuns {
+public final class YahooRuns implements AggregationStrategy {
 
     /** Exchange properties the Yahoo routes share. */
     public static final String REQUEST = "yahooRequest";
@@ -22,6 +26,8 @@ public final class YahooRuns {
     public static final String PENDING = "yahooPendingBars";
     public static final String OUTCOME = "yahooOutcome";
     public static final String DEAD_LETTER_ID = "StockulaDeadLetterId";
+    /** The YahooRun of the run exchange (the split's output replaces the body). */
+    public static final String RUN = "yahooRun";
 
     private final Map<Long, YahooRun> runs = new ConcurrentHashMap<>();
     private final EtlMetrics metrics;
@@ -60,7 +66,18 @@ public final class YahooRuns {
         return get(req instanceof ChartRequest c ? c.runId() : req instanceof ReferenceRequest r ? r.runId() : null);
     }
 
-    /** After each request: enters a dead-lettered one in the ledger (successes were entered by the route). */
+    /**
+     * Called by the split for every finished request. The result handed back is a blank exchange, so that nothing
+     * of a request (its body, its handled failure) is copied onto the run's exchange; the run stays in the
+     * {@link #RUN} property.
+     */
+    @Override
+    public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
+        afterRequest(newExchange);
+        return oldExchange != null ? oldExchange : new DefaultExchange(newExchange.getContext());
+    }
+
+    /** Enters a dead-lettered request in the ledger (successes were entered by the route). */
     public void afterRequest(Exchange exchange) {
         if (exchange.getProperty(OUTCOME) != null) {
             return;

@@ -1,0 +1,41 @@
+package io.stockula.etl.source.sqlite;
+
+import io.stockula.etl.config.Bootstrap;
+import io.stockula.etl.config.EtlSettings;
+import io.stockula.etl.config.RuntimeModule;
+import io.stockula.etl.ops.DeadLetterStore;
+import java.nio.file.Path;
+import java.util.function.BiConsumer;
+
+/**
+ * Binds the SQLite side: the source file (read-only), the sync coordinator and its poll strategy. Without
+ * stockula.sqlite.path the sync is inert and its start-up route does nothing.
+ */
+public final class SqliteModule implements RuntimeModule {
+
+    @Override
+    public void bind(Bootstrap boot, BiConsumer<String, Object> registry) {
+        EtlSettings s = boot.settings();
+        String path = s.get("stockula.sqlite.path");
+        SqliteSource source = path == null ? null
+                : SqliteSource.open(Path.of(path), s.getInt("stockula.sqlite.busy-timeout", 5000));
+        String pipeline = s.get("stockula.sqlite.pipeline", "sync");
+        SqliteSync sync = new SqliteSync(source, boot.database().dataSource(), pipeline,
+                s.getInt("stockula.sqlite.batch-size", 20000), "migration".equals(pipeline));
+        registry.accept("sqliteSync", sync);
+        registry.accept("sqlitePollStrategy", new SqlitePollStrategy(sync, boot.metrics()));
+        if (source != null) {
+            registry.accept("sqliteDb", source.dataSource());
+        }
+    }
+
+    /** Wires the writer route's dead letters back to the sync, once the dead-letter store exists. */
+    static void listen(DeadLetterStore store, SqliteSync sync) {
+        store.onDeadLetter("sqlite-writer", (exchange, error) -> {
+            Object body = exchange.getIn().getBody();
+            if (body instanceof io.stockula.etl.load.Batch batch) {
+                sync.failed(batch, error);
+            }
+        });
+    }
+}

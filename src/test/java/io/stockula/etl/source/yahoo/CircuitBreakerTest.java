@@ -1,0 +1,87 @@
+package io.stockula.etl.source.yahoo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class CircuitBreakerTest {
+
+    private static CircuitBreaker breaker(long initialMs, long maxMs, long giveUpMs, double jitter, double random) {
+        return new CircuitBreaker(Duration.ofMillis(initialMs), Duration.ofMillis(maxMs), Duration.ofMillis(giveUpMs),
+                jitter, () -> random);
+    }
+
+    @Test
+    void aThrottleMakesEveryCallerWaitForThePause() throws Exception {
+        CircuitBreaker b = breaker(200, 1000, 60_000, 0, 0.5);
+        CircuitBreaker.Ticket t = b.awaitPermission();
+        b.onThrottled(t);
+        long t0 = System.nanoTime();
+        CompletableFuture<CircuitBreaker.Ticket> other = CompletableFuture.supplyAsync(() -> {
+            try {
+                return b.awaitPermission();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        CircuitBreaker.Ticket probe = b.awaitPermission();
+        assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(190);
+        assertThat(probe.probe()).isTrue();
+        Thread.sleep(100);
+        assertThat(other).isNotDone(); // only the probe goes while the circuit is half open
+        b.onAnswered(probe);
+        assertThat(other.get(2, TimeUnit.SECONDS).probe()).isFalse();
+        assertThat(b.isOpen()).isFalse();
+    }
+
+    @Test
+    void pausesDoubleUpToTheMaximumWithJitter() throws Exception {
+        CircuitBreaker b = breaker(10, 35, 60_000, 0.2, 1.0); // random 1.0 -> +20 %
+        b.onThrottled(b.awaitPermission());
+        assertThat(b.lastPause()).isEqualTo(Duration.ofMillis(12));
+        b.onThrottled(b.awaitPermission());
+        assertThat(b.lastPause()).isEqualTo(Duration.ofMillis(24));
+        b.onThrottled(b.awaitPermission());
+        assertThat(b.lastPause()).isEqualTo(Duration.ofMillis(42)); // 40 capped to 35, +20 %
+        CircuitBreaker low = breaker(100, 1000, 60_000, 0.2, 0.0); // random 0 -> -20 %
+        low.onThrottled(low.awaitPermission());
+        assertThat(low.lastPause()).isEqualTo(Duration.ofMillis(80));
+    }
+
+    @Test
+    void aRequestSentBeforeTheCircuitOpenedDoesNotCountTwiceNorCloseIt() throws Exception {
+        CircuitBreaker b = breaker(50, 1000, 60_000, 0, 0.5);
+        CircuitBreaker.Ticket a = b.awaitPermission();
+        CircuitBreaker.Ticket c = b.awaitPermission();
+        b.onThrottled(a);
+        b.onThrottled(c); // same event
+        assertThat(b.lastPause()).isEqualTo(Duration.ofMillis(50));
+        b.onAnswered(c); // an old success does not close the circuit
+        assertThat(b.isOpen()).isTrue();
+    }
+
+    @Test
+    void afterGivingUpCallersFailFastUntilANewRunRevivesIt() throws Exception {
+        CircuitBreaker b = breaker(20, 20, 100, 0, 0.5);
+        b.onThrottled(b.awaitPermission());
+        Thread.sleep(30);
+        b.onThrottled(b.awaitPermission()); // the probe is throttled again
+        Thread.sleep(100);
+        assertThatThrownBy(b::awaitPermission).isInstanceOf(YahooCircuitOpenException.class);
+        b.reviveIfGivenUp();
+        assertThat(b.awaitPermission().probe()).isFalse();
+    }
+
+    @Test
+    void aProbeWithoutAnswerLetsAnotherTry() throws Exception {
+        CircuitBreaker b = breaker(10, 10, 60_000, 0, 0.5);
+        b.onThrottled(b.awaitPermission());
+        CircuitBreaker.Ticket probe = b.awaitPermission();
+        b.onNoAnswer(probe);
+        assertThat(b.awaitPermission().probe()).isTrue();
+    }
+}
