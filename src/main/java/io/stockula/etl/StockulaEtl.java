@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "stockula-etl", mixinStandardHelpOptions = true, versionProvider = StockulaEtl.Version.class,
         description = "Moves Stockula off SQLite onto TimescaleDB and keeps it fed from Yahoo Finance.",
         subcommands = {RunCommand.class, SchemaCommand.class, io.stockula.etl.cli.MigrateCommand.class,
+                io.stockula.etl.cli.VerifyCommand.class,
                 io.stockula.etl.cli.QualityCommand.class,
                 io.stockula.etl.cli.DlqCommand.class,
                 io.stockula.etl.cli.BackfillCommand.class,

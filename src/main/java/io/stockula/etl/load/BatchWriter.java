@@ -16,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * Writes a {@link Batch} in one transaction: COPY the valid rows into a temporary stage, create stock rows for
@@ -28,7 +26,6 @@ import org.postgresql.copy.CopyIn;
 public final class BatchWriter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int COPY_CHUNK_CHARS = 1 << 16;
 
     private final DataSource dataSource;
     private final EtlMetrics metrics;
@@ -72,15 +69,9 @@ public final class BatchWriter {
                     advance(c, batch.checkpoint(), batch.rowsRead());
                 }
                 c.commit();
-            } catch (SQLException | IOException | RuntimeException e) {
+            } catch (SQLException | RuntimeException e) {
                 c.rollback();
-                if (e instanceof SQLException sql) {
-                    throw sql;
-                }
-                if (e instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new SQLException("COPY into " + spec.stageTable() + " failed: " + e.getMessage(), "08006", e);
+                throw e;
             }
         }
         long nanos = System.nanoTime() - t0;
@@ -125,35 +116,12 @@ public final class BatchWriter {
         return out;
     }
 
-    private static void copy(Connection c, TableSpec spec, List<Row> rows) throws SQLException, IOException {
-        List<Column> columns = spec.columns();
-        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(spec.copySql());
-        try {
-            StringBuilder buf = new StringBuilder(COPY_CHUNK_CHARS + 4096);
+    private static void copy(Connection c, TableSpec spec, List<Row> rows) throws SQLException {
+        try (CopyWriter copy = new CopyWriter(c, spec.copySql(), spec.columns())) {
             for (Row row : rows) {
-                Object[] v = row.values();
-                for (int i = 0; i < v.length; i++) {
-                    if (i > 0) {
-                        buf.append('\t');
-                    }
-                    CopyText.append(buf, v[i], columns.get(i).type());
-                }
-                buf.append('\n');
-                if (buf.length() >= COPY_CHUNK_CHARS) {
-                    byte[] bytes = buf.toString().getBytes(StandardCharsets.UTF_8);
-                    copy.writeToCopy(bytes, 0, bytes.length);
-                    buf.setLength(0);
-                }
+                copy.write(row.values());
             }
-            if (buf.length() > 0) {
-                byte[] bytes = buf.toString().getBytes(StandardCharsets.UTF_8);
-                copy.writeToCopy(bytes, 0, bytes.length);
-            }
-            copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
+            copy.finish();
         }
     }
 

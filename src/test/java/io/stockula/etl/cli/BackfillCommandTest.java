@@ -104,6 +104,7 @@ class BackfillCommandTest {
 
         String summary = out.toString();
         assertThat(summary).contains("every returned bar accounted for: yes");
+        // a first backfill needs no reload after the split it finds: nothing older is stored
         assertThat(summary).containsPattern("AAPL\\s+1\\s+8\\s+8\\s+8\\s+0\\s+0\\s+0\\s+0\\s+0\\s+0\\s+1");
         assertThat(summary).containsPattern("MSFT\\s+1\\s+10\\s+8\\s+8\\s+0\\s+0\\s+1\\s+1\\s+0\\s+1\\s+0");
         assertThat(fake.chartRequests("AAPL").get(0).queryParameter("period1").firstValue())

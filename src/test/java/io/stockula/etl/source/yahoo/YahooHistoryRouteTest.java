@@ -69,11 +69,13 @@ class YahooHistoryRouteTest {
         String url = io.stockula.etl.testsupport.TestDatabases.freshPostgres();
         fake.chart("AAPL", "chart_AAPL_1d.json");
         rt = YahooTestRuntime.start(url, fake, Map.of("stockula.yahoo.symbols", "AAPL"), YahooTestRuntime.PRICE_ROUTES);
-        // two bars as the SQLite migration writes them: before the split, on the old scale, at the same trading-date key
+        // bars as the SQLite migration writes them: before the split, on the old scale, at the same trading-date key;
+        // the 14th lies before the incremental window, so only a whole-history reload can rewrite it
         TradingDates dates = new TradingDates();
         TableSpec ph = TableSpecs.PRICE_HISTORY;
         List<Row> rows = new ArrayList<>();
-        for (Object[] bar : new Object[][] {{LocalDate.of(2020, 8, 26), 506.09}, {LocalDate.of(2020, 8, 28), 499.23}}) {
+        for (Object[] bar : new Object[][] {{LocalDate.of(2020, 8, 14), 459.63}, {LocalDate.of(2020, 8, 26), 506.09},
+                {LocalDate.of(2020, 8, 28), 499.23}}) {
             Row r = new Row(ph.columns().size(), "rowid", Map.of());
             r.set(ph.index("symbol"), "AAPL");
             r.set(ph.index("timestamp"), dates.barStart("AAPL", (LocalDate) bar[0]));
@@ -100,7 +102,7 @@ class YahooHistoryRouteTest {
                 java.sql.Timestamp.from(midnight(2020, 8, 26)))).isEqualTo(1);
         assertThat(rt.scalar("SELECT close_price FROM price_history WHERE symbol = 'AAPL' AND \"timestamp\" = ?",
                 java.sql.Timestamp.from(midnight(2020, 8, 26)))).isEqualTo(126.52249908447266);
-        assertThat(rt.count("SELECT count(*) FROM price_history WHERE symbol = 'AAPL'")).isEqualTo(8);
+        assertThat(rt.count("SELECT count(*) FROM price_history WHERE symbol = 'AAPL'")).isEqualTo(9);
         assertThat(rt.count("SELECT count(*) FROM splits WHERE symbol = 'AAPL'")).isEqualTo(1);
         assertThat(run.accounted()).isTrue();
         assertThat(run.status()).isEqualTo("succeeded");
