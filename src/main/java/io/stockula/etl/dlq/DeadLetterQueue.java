@@ -80,6 +80,16 @@ public final class DeadLetterQueue {
         mark(id, DeadLetter.REPLAY_FAILED);
     }
 
+    /** A replay failed but nothing stored the message again: the row keeps its status, the attempt is counted. */
+    public void countFailedAttempt(long id) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE etl_dead_letters SET replayed_at = now(),"
+                     + " replay_count = replay_count + 1 WHERE id = ?")) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+    }
+
     private void mark(long id, String status) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE etl_dead_letters SET status = ?, replayed_at = now(),"

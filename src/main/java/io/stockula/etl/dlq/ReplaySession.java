@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Each message is sent with its stored body and headers to its {@code replay_uri}, request-reply (so that a
  * {@code seda:} entry is waited for). If it fails again, the route's dead-letter channel persists it as a new
- * dead letter (so nothing disappears) and the original row becomes {@code replay_failed}; on success it becomes
+ * dead letter (so nothing disappears) and the original row becomes {@code replay_failed} (if nothing stored it
+ * again, because the route has no dead-letter channel, the row stays {@code new}); on success it becomes
  * {@code replayed}. Both count the attempt in {@code replay_count} and time it in {@code replayed_at}.
  */
 public final class ReplaySession implements AutoCloseable {
@@ -95,9 +96,16 @@ public final class ReplaySession implements AutoCloseable {
         // exception came back unhandled (no error handler, or the dead letter could not be written)
         boolean failed = ex.getException() != null || newId != null;
         if (failed) {
-            queue.markReplayFailed(dl.id());
             Long again = newId == null ? null : Long.valueOf(newId.toString());
             String why = error == null ? "failed" : error.getMessage();
+            if (again != null) {
+                queue.markReplayFailed(dl.id());
+            } else {
+                // the route has no dead-letter channel (or could not write to it): the message was stored nowhere
+                // else, so this row stays new, to be replayed again
+                queue.countFailedAttempt(dl.id());
+                why += " (not dead-lettered again by the route: this row stays new)";
+            }
             LOG.warn("Replay of dead letter #{} through {} failed again{}: {}", dl.id(), dl.replayUri(),
                     again == null ? "" : " (now dead letter #" + again + ")", why);
             return new Outcome(dl.id(), Result.FAILED_AGAIN, why, again);

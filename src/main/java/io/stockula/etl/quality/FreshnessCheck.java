@@ -22,9 +22,11 @@ import java.util.TreeMap;
  * stale; it is 0 on the day itself. A series is stale when its age exceeds the interval's allowance
  * ({@code stockula.quality.freshness.max-age}, 1 trading day for 1d bars), unless its stock is inactive.
  * <p>
- * Calendars: US listings (an America/New_York, Chicago, ... zone) use {@link UsMarketCalendar}; crypto and FX
- * (a UTC zone, a symbol ending {@code =X}, or shaped like {@code BTC-USD}) count every calendar day; any other
- * exchange counts Monday to Friday (no holiday rules for it).
+ * Calendars: US listings (an America/New_York, Chicago, ... zone) use {@link UsMarketCalendar}; crypto (a UTC
+ * zone, or shaped like {@code BTC-USD}) counts every calendar day; FX ({@code EURUSD=X}) counts Monday to Friday:
+ * the currency market closes from Friday evening to Sunday evening and Yahoo's daily FX series has no weekend
+ * bars, so calendar days would make every FX pair stale each Sunday and Monday; any other exchange counts Monday
+ * to Friday too (no holiday rules for it).
  * <p>
  * The newest bar of each series comes from a loose index scan over the primary key (symbol, interval_type,
  * "timestamp"): one short index descent per series, not a scan of the table.
@@ -62,7 +64,10 @@ public final class FreshnessCheck implements QualityCheck {
 
     /** The calendar a symbol's age is counted in. */
     static MarketCalendar calendarFor(String symbol, ZoneId zone, UsMarketCalendar us) {
-        if (symbol.endsWith("=X") || isUtc(zone) || isUtc(TradingDates.inferZone(symbol))) {
+        if (symbol.endsWith("=X")) {
+            return MarketCalendar.WEEKDAYS;
+        }
+        if (isUtc(zone) || isUtc(TradingDates.inferZone(symbol))) {
             return MarketCalendar.EVERY_DAY;
         }
         return US_ZONES.contains(zone.getId()) ? us : MarketCalendar.WEEKDAYS;

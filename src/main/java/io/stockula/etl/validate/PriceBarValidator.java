@@ -27,7 +27,9 @@ public final class PriceBarValidator implements RecordValidator {
     @Override
     public void validate(Row row, TableSpec spec) {
         SymbolRules.check(row, spec);
-        Checks.required(row, spec, "timestamp");
+        if (row.reasons().stream().noneMatch(r -> r.startsWith(Reason.DATE_INVALID))) {
+            Checks.required(row, spec, "timestamp");
+        }
         Checks.notAfter(row, spec, "timestamp", Instant.now().plus(futureTolerance));
         Object interval = row.get(spec.index("interval_type"));
         if (interval == null || !INTERVALS.contains(interval.toString())) {

@@ -68,7 +68,15 @@ class ReplaySessionTest {
         s.put("stockula.routes.dir", foundationRoutes().toString());
         boot = Bootstrap.open(EtlSettings.load(null, s));
         exec("CREATE TABLE flaky_sink (body TEXT, source TEXT)");
-        session = new ReplaySession(boot, Map.of("flakyRoute", new FlakyRoute(boot.database().dataSource())));
+        RouteBuilder bare = new RouteBuilder() {
+            @Override
+            public void configure() {
+                // no routeConfigurationId: Camel's default error handler, nothing is dead-lettered
+                from("direct:bare").routeId("bare").throwException(new IllegalStateException("still broken"));
+            }
+        };
+        session = new ReplaySession(boot, Map.of("flakyRoute", new FlakyRoute(boot.database().dataSource()),
+                "bareRoute", bare));
     }
 
     /** A routes directory holding only the foundation's dead-letter route and error handling. */
@@ -184,6 +192,20 @@ class ReplaySessionTest {
                 String.valueOf(m2.id()), String.valueOf(m2again.id()), String.valueOf(timer.id()));
         assertThat(q.purge(TimeArg.parse("5d", Clock.systemUTC()), DeadLetter.NEW)).isZero();
         assertThat(q.purge(TimeArg.parse("5d", Clock.systemUTC()), DeadLetter.REPLAY_FAILED)).isEqualTo(1);
+    }
+
+    @Test
+    void aFailureNothingStoresAgainKeepsTheRowNew() throws Exception {
+        exec("INSERT INTO etl_dead_letters (route_id, replay_uri, category, attempts, body) VALUES ('bare', 'direct:bare', 'system', 1, 'b1')");
+        DeadLetter row = session.queue().pending("bare").get(0);
+        ReplaySession.Outcome o = session.replay(row, false);
+        assertThat(o.result()).isEqualTo(ReplaySession.Result.FAILED_AGAIN);
+        assertThat(o.newDeadLetterId()).isNull();
+        assertThat(o.message()).contains("still broken").contains("stays new");
+        assertThat(column("SELECT status || ' ' || replay_count FROM etl_dead_letters WHERE id = " + row.id()))
+                .containsExactly("new 1");
+        assertThat(column("SELECT count(*) FROM etl_dead_letters WHERE route_id = 'bare'")).containsExactly("1");
+        exec("DELETE FROM etl_dead_letters WHERE route_id = 'bare'");
     }
 
     @Test

@@ -71,7 +71,10 @@ class FreshnessCheckTest {
         assertThat(age(ages, "BTC-USD", "1d").ageTradingDays()).as("crypto counts Sunday").isEqualTo(1);
         assertThat(age(ages, "ETH-USD", "1d").ageTradingDays()).isEqualTo(3);
         assertThat(age(ages, "ETH-USD", "1d").calendar()).isEqualTo("calendar-days");
-        assertThat(age(ages, "EURUSD=X", "1d").ageTradingDays()).isEqualTo(3);
+        // FX has no weekend bars: Friday's is 1 weekday old on Monday
+        assertThat(age(ages, "EURUSD=X", "1d").ageTradingDays()).isEqualTo(1);
+        assertThat(age(ages, "EURUSD=X", "1d").calendar()).isEqualTo("weekdays");
+        assertThat(age(ages, "EURUSD=X", "1d").stale()).isFalse();
         assertThat(age(ages, "SAP.DE", "1d").ageTradingDays()).isEqualTo(1);
         assertThat(age(ages, "SAP.DE", "1d").calendar()).isEqualTo("weekdays");
         assertThat(age(ages, "OLD", "1d").ageTradingDays()).isGreaterThan(300);
@@ -81,17 +84,17 @@ class FreshnessCheckTest {
         assertThat(age(ages, "AAPL", "1wk").stale()).isFalse();
 
         CheckResult daily = find(r, "price_history", "stale_series", "1d");
-        assertThat(daily.value()).isEqualTo(3);
+        assertThat(daily.value()).isEqualTo(2);
         assertThat(daily.passed()).isFalse();
         assertThat(daily.details()).containsEntry("series", 7).containsEntry("max_age_trading_days", 1);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> named = (List<Map<String, Object>>) daily.details().get("stale_symbols");
-        assertThat(named).extracting(m -> m.get("symbol")).containsExactlyInAnyOrder("MSFT", "ETH-USD", "EURUSD=X");
+        assertThat(named).extracting(m -> m.get("symbol")).containsExactlyInAnyOrder("MSFT", "ETH-USD");
         assertThat(find(r, "price_history", "stale_series", "1wk").value()).isZero();
         CheckResult msft = find(r, "price_history", "series_age", "MSFT/1d");
         assertThat(msft.value()).isEqualTo(2);
         assertThat(msft.threshold()).isEqualTo(1);
-        assertThat(r).filteredOn(x -> x.check().equals("series_age")).hasSize(3);
+        assertThat(r).filteredOn(x -> x.check().equals("series_age")).hasSize(2);
     }
 
     @Test

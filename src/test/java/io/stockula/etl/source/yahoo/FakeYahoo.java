@@ -34,8 +34,14 @@ public final class FakeYahoo implements AutoCloseable {
     private final WireMockServer server;
 
     public FakeYahoo(Extension... extensions) {
-        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").extensions(extensions)
-                .containerThreads(16).jettyAcceptors(2));
+        this(true, extensions);
+    }
+
+    /** @param journal whether requests are kept for verification (off for the benchmark: it would grow the heap) */
+    public FakeYahoo(boolean journal, Extension... extensions) {
+        var options = options().dynamicPort().bindAddress("127.0.0.1").extensions(extensions).containerThreads(16)
+                .jettyAcceptors(2);
+        server = new WireMockServer(journal ? options : options.disableRequestJournal());
         server.start();
         server.stubFor(get(urlPathEqualTo("/")).willReturn(aResponse().withStatus(404)
                 .withHeader("Set-Cookie", "A3=d=AQABBFakeCookie&S=AQAAAFake; Path=/; Max-Age=31557600")
