@@ -94,23 +94,29 @@ public final class BatchWriter {
             return rows;
         }
         TableSpec spec = batch.spec();
+        // fast path: distinct 64-bit key hashes mean distinct keys
+        java.util.Set<Long> hashes = new java.util.HashSet<>(rows.size() * 2);
+        boolean collision = false;
+        for (Row r : rows) {
+            if (!hashes.add(r.keyHash(spec))) {
+                collision = true;
+                break;
+            }
+        }
+        if (!collision) {
+            return rows;
+        }
         Map<List<Object>, Integer> seen = new java.util.HashMap<>(rows.size() * 2);
-        List<Row> out = null;
+        List<Row> out = new ArrayList<>(rows);
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             Integer prev = seen.put(r.key(spec), i);
             if (prev != null) {
-                if (out == null) {
-                    out = new ArrayList<>(rows);
-                }
                 out.set(prev, null);
                 if (!r.isMerged()) {
                     r.markMerged();
                 }
             }
-        }
-        if (out == null) {
-            return rows;
         }
         out.removeIf(java.util.Objects::isNull);
         return out;

@@ -106,6 +106,12 @@ public final class Row {
         if (v instanceof Number n) {
             return n.longValue();
         }
+        if (v instanceof java.time.OffsetDateTime t) {
+            return t.toEpochSecond() * 1_000_000_007L + t.getNano();
+        }
+        if (v instanceof java.time.LocalDate d) {
+            return d.toEpochDay();
+        }
         return hash64(v.toString());
     }
 

@@ -86,7 +86,7 @@ public final class TableSpec {
     }
 
     String copySql() {
-        return "COPY " + stageTable() + " (" + columnList() + ") FROM STDIN";
+        return CopyWriter.copySql(stageTable(), columnList());
     }
 
     /**

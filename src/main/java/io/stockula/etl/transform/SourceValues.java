@@ -126,15 +126,11 @@ public final class SourceValues {
         if (s.isEmpty()) {
             return null;
         }
-        if (s.length() >= 10 && s.charAt(4) == '-' && s.charAt(7) == '-') {
-            try {
-                return LocalDate.parse(s.substring(0, 10));
-            } catch (DateTimeParseException e) {
-                // falls through
-            }
+        LocalDate d = isoDate(s);
+        if (d == null) {
+            row.reject(Reason.of(Reason.DATE_INVALID, field));
         }
-        row.reject(Reason.of(Reason.DATE_INVALID, field));
-        return null;
+        return d;
     }
 
     /**
@@ -149,12 +145,16 @@ public final class SourceValues {
         if (s.isEmpty()) {
             return null;
         }
+        OffsetDateTime fast = sqlalchemyTimestamp(s);
+        if (fast != null) {
+            return fast;
+        }
         try {
             if (s.length() == 10) {
                 return LocalDate.parse(s).atStartOfDay().atOffset(ZoneOffset.UTC);
             }
             String iso = s.replace(' ', 'T');
-            if (iso.endsWith("Z") || iso.matches(".*[+-]\\d{2}:?\\d{2}$")) {
+            if (iso.endsWith("Z") || OFFSET.matcher(iso).find()) {
                 return OffsetDateTime.parse(iso.length() > 5 && iso.charAt(iso.length() - 3) != ':' && !iso.endsWith("Z")
                         ? iso.substring(0, iso.length() - 2) + ":" + iso.substring(iso.length() - 2) : iso);
             }
@@ -163,5 +163,64 @@ public final class SourceValues {
             row.reject(Reason.of(Reason.DATE_INVALID, field));
             return null;
         }
+    }
+
+    private static final java.util.regex.Pattern OFFSET = java.util.regex.Pattern.compile("[+-]\\d{2}:?\\d{2}$");
+
+    /** 'YYYY-MM-DD' (optionally followed by a time part), parsed without a formatter; null if not that shape. */
+    static LocalDate isoDate(String s) {
+        if (s.length() < 10 || s.charAt(4) != '-' || s.charAt(7) != '-'
+                || (s.length() > 10 && s.charAt(10) != ' ' && s.charAt(10) != 'T')) {
+            return null;
+        }
+        int y = digits(s, 0, 4);
+        int m = digits(s, 5, 7);
+        int d = digits(s, 8, 10);
+        if (y < 0 || m < 0 || d < 0) {
+            return null;
+        }
+        try {
+            return LocalDate.of(y, m, d);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** The two forms SQLAlchemy writes: 'YYYY-MM-DD HH:MM:SS' and 'YYYY-MM-DD HH:MM:SS.ffffff' (naive UTC). */
+    static OffsetDateTime sqlalchemyTimestamp(String s) {
+        if (s.length() < 19 || s.charAt(10) != ' ' || s.charAt(13) != ':' || s.charAt(16) != ':') {
+            return null;
+        }
+        LocalDate date = isoDate(s.substring(0, 10));
+        int h = digits(s, 11, 13);
+        int mi = digits(s, 14, 16);
+        int sec = digits(s, 17, 19);
+        int nanos = 0;
+        if (s.length() > 19) {
+            if (s.charAt(19) != '.' || s.length() > 29 || s.length() == 20) {
+                return null;
+            }
+            int frac = digits(s, 20, s.length());
+            if (frac < 0) {
+                return null;
+            }
+            nanos = frac * (int) Math.pow(10, 9 - (s.length() - 20));
+        }
+        if (date == null || h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 59) {
+            return null;
+        }
+        return OffsetDateTime.of(date.getYear(), date.getMonthValue(), date.getDayOfMonth(), h, mi, sec, nanos, ZoneOffset.UTC);
+    }
+
+    private static int digits(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 }

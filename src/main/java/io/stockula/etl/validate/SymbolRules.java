@@ -24,8 +24,20 @@ public final class SymbolRules {
         return s.isEmpty() ? null : s;
     }
 
+    private static final java.util.Map<String, Boolean> SEEN = new java.util.concurrent.ConcurrentHashMap<>();
+
     public static boolean isValid(String normalized) {
-        return normalized != null && VALID.matcher(normalized).matches();
+        if (normalized == null) {
+            return false;
+        }
+        Boolean known = SEEN.get(normalized); // a universe has thousands of symbols, a migration millions of rows
+        if (known == null) {
+            known = VALID.matcher(normalized).matches();
+            if (SEEN.size() < 100_000) {
+                SEEN.put(normalized, known);
+            }
+        }
+        return known;
     }
 
     /** Adds symbol reasons to a row whose symbol column holds a normalized symbol. */

@@ -90,8 +90,7 @@ public final class Reconciler {
         long valid = 0;
         List<String> rejectedKeys = new ArrayList<>();
         try (Connection s = source.dataSource().getConnection(); Statement st = s.createStatement();
-             CopyWriter copy = new CopyWriter(c, "COPY " + exp + " (" + cols(spec, "") + ", src_rowid) FROM STDIN",
-                     spec.columns())) {
+             CopyWriter copy = new CopyWriter(c, CopyWriter.copySql(exp, cols(spec, "") + ", src_rowid"), spec.columns())) {
             st.setFetchSize(5000);
             try (ResultSet rs = st.executeQuery("SELECT rowid AS " + SqliteSource.ROWID + ", * FROM \""
                     + mapping.sourceTable() + "\" ORDER BY rowid")) {

@@ -24,6 +24,7 @@ public final class SqliteModule implements RuntimeModule {
                 s.getInt("stockula.sqlite.batch-size", 20000), "migration".equals(pipeline));
         registry.accept("sqliteSync", sync);
         registry.accept("sqlitePollStrategy", new SqlitePollStrategy(sync, boot.metrics()));
+        registry.accept("sqliteRowMapper", new SourceRowMapperFactory());
         if (source != null) {
             registry.accept("sqliteDb", source.dataSource());
         }

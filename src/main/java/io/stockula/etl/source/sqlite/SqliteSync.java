@@ -49,6 +49,7 @@ public final class SqliteSync {
     private final MappingContext mappingContext;
     private final Map<String, TableState> tables = new LinkedHashMap<>();
     private volatile Long runId;
+    private volatile CamelContext context;
 
     public SqliteSync(SqliteSource source, DataSource target, String pipeline, int batchSize, boolean trackMerged) {
         this.source = source;
@@ -154,6 +155,7 @@ public final class SqliteSync {
 
     /** Adds the reader routes of the prepared tables from the templates in routes/sqlite-migration.yaml. */
     public void addRoutes(CamelContext context) throws Exception {
+        this.context = context;
         DeadLetterStore store = context.getRegistry().lookupByNameAndType("deadLetterStore", DeadLetterStore.class);
         if (store != null) {
             SqliteModule.listen(store, this);
@@ -162,12 +164,28 @@ public final class SqliteSync {
             String table = t.mapping.sourceTable();
             TemplatedRouteBuilder.builder(context, "sqlite-new-rows").routeId("sqlite-new-" + table)
                     .parameter("table", table).add();
-            if (t.hasUpdatedAt) {
-                TemplatedRouteBuilder.builder(context, "sqlite-changed-rows").routeId("sqlite-changed-" + table)
-                        .parameter("table", table).add();
-            } else {
+            if (!t.hasUpdatedAt) {
                 t.changedDrained = true;
             }
+        }
+    }
+
+    /**
+     * The changed-rows reader of a table starts once its new rows are drained: before that every row is read
+     * anyway, and its query (a scan ordered by updated_at, which Stockula does not index) would only compete
+     * with the bulk load for CPU.
+     */
+    private void startChangedReader(TableState t) {
+        if (!t.hasUpdatedAt || t.changedStarted || context == null) {
+            return;
+        }
+        t.changedStarted = true;
+        String table = t.mapping.sourceTable();
+        try {
+            TemplatedRouteBuilder.builder(context, "sqlite-changed-rows").routeId("sqlite-changed-" + table)
+                    .parameter("table", table).add();
+        } catch (Exception e) {
+            t.failure = e;
         }
     }
 
@@ -193,6 +211,9 @@ public final class SqliteSync {
         synchronized (t) {
             if (rows == null || rows.isEmpty()) {
                 t.idle(cursor);
+                if (t.newDrained) {
+                    startChangedReader(t);
+                }
                 return null;
             }
             List<Row> out = new ArrayList<>(rows.size());
@@ -220,6 +241,7 @@ public final class SqliteSync {
                 t.readWatermarkRowid = lastWatermarkRowid;
             }
             t.inflight++;
+            t.busy(cursor);
             Batch batch = new Batch(t.mapping.spec(), pipeline, source.id(), table, out).withCheckpoint(cp).withRunId(runId);
             batch.setLastOfRead(rows.size() < batchSize);
             batch.setCursor(cursor.name());
@@ -265,6 +287,9 @@ public final class SqliteSync {
             if (batch.isLastOfRead()) {
                 t.idle(Cursor.valueOf(batch.cursor()));
             }
+        }
+        if (t.newDrained) {
+            startChangedReader(t);
         }
     }
 
@@ -349,6 +374,7 @@ public final class SqliteSync {
         int inflight;
         volatile boolean newDrained;
         volatile boolean changedDrained;
+        volatile boolean changedStarted;
         volatile Throwable failure;
 
         TableState(TableMapping mapping, boolean hasUpdatedAt, long sourceRows) {
@@ -381,13 +407,20 @@ public final class SqliteSync {
             changedDrained = !hasUpdatedAt;
         }
 
+        /** The cursor's last read came back short or empty (allDrained also waits for inflight batches). */
         void idle(Cursor cursor) {
-            if (inflight == 0 || cursor != null) {
-                if (cursor == Cursor.NEW_ROWS) {
-                    newDrained = true;
-                } else {
-                    changedDrained = true;
-                }
+            if (cursor == Cursor.NEW_ROWS) {
+                newDrained = true;
+            } else {
+                changedDrained = true;
+            }
+        }
+
+        void busy(Cursor cursor) {
+            if (cursor == Cursor.NEW_ROWS) {
+                newDrained = false;
+            } else {
+                changedDrained = false;
             }
         }
     }

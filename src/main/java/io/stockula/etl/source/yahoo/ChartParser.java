@@ -1,6 +1,10 @@
 package io.stockula.etl.source.yahoo;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -12,45 +16,216 @@ import java.util.Map;
 /**
  * Reads a v8 chart body. Everything is read by name (key order varies between responses), every meta field is
  * optional, whole numbers may come as {@code 4} or {@code 4.0}, and a window without bars has no
- * {@code timestamp} key and {@code quote:[{}]}. Yahoo's own error object is checked before anything else.
+ * {@code timestamp} key and {@code quote:[{}]}. Yahoo's own error object wins over anything else in the body.
+ * The arrays are read as a stream of tokens (no tree of a thousand number nodes per response): parsing is most
+ * of what the pipeline spends on a response beyond the database write.
  */
 public final class ChartParser {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Yahoo answers are mostly decimal numbers: the fast double parser halves the time spent reading them. */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build());
 
     public ChartData parse(byte[] body, String requestedSymbol) {
-        JsonNode root = read(body, requestedSymbol, "chart");
-        JsonNode chart = root.path("chart");
-        if (!chart.isObject()) {
-            throw malformed("no chart object", body, requestedSymbol, null);
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw malformed("not a JSON object", body, requestedSymbol, null);
+            }
+            Parts parts = null;
+            JsonNode error = null;
+            boolean sawChart = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (!"chart".equals(name) || p.currentToken() != JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                    continue;
+                }
+                sawChart = true;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken t = p.nextToken();
+                    if ("error".equals(field) && t == JsonToken.START_OBJECT) {
+                        error = p.readValueAsTree();
+                    } else if ("result".equals(field) && t == JsonToken.START_ARRAY) {
+                        while (p.nextToken() != JsonToken.END_ARRAY) {
+                            if (parts == null && p.currentToken() == JsonToken.START_OBJECT) {
+                                parts = result(p, body, requestedSymbol);
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            }
+            if (error != null) {
+                YahooErrors.throwIfError(JSON.createObjectNode().set("error", error), 200, "chart", requestedSymbol);
+            }
+            if (!sawChart) {
+                throw malformed("no chart object", body, requestedSymbol, null);
+            }
+            if (parts == null) {
+                throw malformed("no chart result", body, requestedSymbol, null);
+            }
+            return parts.toData(body, requestedSymbol);
+        } catch (JsonProcessingException e) {
+            throw malformed("not valid JSON (" + e.getOriginalMessage() + ")", body, requestedSymbol, e);
+        } catch (IOException e) {
+            throw malformed("unreadable (" + e.getMessage() + ")", body, requestedSymbol, e);
         }
-        YahooErrors.throwIfError(chart, 200, "chart", requestedSymbol);
-        JsonNode result = chart.path("result");
-        JsonNode r = result.isArray() && !result.isEmpty() ? result.get(0) : null;
-        if (r == null || !r.isObject()) {
-            throw malformed("no chart result", body, requestedSymbol, null);
+    }
+
+    /**
+     * One {@code result[]} element. The big arrays (timestamp and the quote columns) are read token by token
+     * straight into arrays; meta and events, small and irregular, as trees.
+     */
+    private static Parts result(JsonParser p, byte[] body, String symbol) throws IOException {
+        Parts parts = new Parts();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "meta" -> parts.meta = t == JsonToken.START_OBJECT ? p.readValueAsTree() : skip(p);
+                case "events" -> parts.events = t == JsonToken.START_OBJECT ? p.readValueAsTree() : skip(p);
+                case "timestamp" -> parts.timestamps = t == JsonToken.START_ARRAY ? longs(p, body, symbol) : timestampsOf(p, body, symbol);
+                case "indicators" -> {
+                    if (t == JsonToken.START_OBJECT) {
+                        indicators(p, parts, body, symbol);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                default -> p.skipChildren();
+            }
         }
-        JsonNode meta = r.path("meta");
-        long[] ts = timestamps(r.path("timestamp"), body, requestedSymbol);
-        int n = ts.length;
-        JsonNode quote = r.path("indicators").path("quote").path(0);
-        Double[] open = doubles(quote, "open", n, body, requestedSymbol);
-        Double[] high = doubles(quote, "high", n, body, requestedSymbol);
-        Double[] low = doubles(quote, "low", n, body, requestedSymbol);
-        Double[] close = doubles(quote, "close", n, body, requestedSymbol);
-        Double[] vol = doubles(quote, "volume", n, body, requestedSymbol);
-        Long[] volume = new Long[n];
-        for (int i = 0; i < n; i++) {
-            volume[i] = vol[i] == null ? null : Math.round(vol[i]);
+        return parts;
+    }
+
+    private static JsonNode skip(JsonParser p) throws IOException {
+        p.skipChildren();
+        return null;
+    }
+
+    private static long[] timestampsOf(JsonParser p, byte[] body, String symbol) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return null;
         }
-        JsonNode events = r.path("events");
-        return new ChartData(text(meta, "symbol", requestedSymbol), text(meta, "dataGranularity", null),
-                text(meta, "exchangeTimezoneName", null), text(meta, "instrumentType", null),
-                text(meta, "exchangeName", null), text(meta, "currency", null), text(meta, "longName", null),
-                text(meta, "shortName", null), meta.path("regularMarketTime").isNumber()
-                        ? meta.path("regularMarketTime").asLong() : null,
-                ts, open, high, low, close, volume, dividends(events.path("dividends")), splits(events.path("splits")),
-                regularPeriods(meta.path("tradingPeriods")));
+        throw malformed("timestamp is not an array", body, symbol, null);
+    }
+
+    private static void indicators(JsonParser p, Parts parts, byte[] body, String symbol) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            if (!"quote".equals(field) || t != JsonToken.START_ARRAY) {
+                p.skipChildren();
+                continue;
+            }
+            boolean first = true;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                if (!first || p.currentToken() != JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                    continue;
+                }
+                first = false;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String column = p.currentName();
+                    JsonToken c = p.nextToken();
+                    if (c == JsonToken.START_ARRAY && QUOTE_COLUMNS.contains(column)) {
+                        parts.quote.put(column, doubles(p, column, body, symbol));
+                    } else if (c == JsonToken.VALUE_NULL) {
+                        parts.quote.put(column, null);
+                    } else if (QUOTE_COLUMNS.contains(column)) {
+                        throw malformed(column + " is not an array", body, symbol, null);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            }
+        }
+    }
+
+    private static final java.util.Set<String> QUOTE_COLUMNS = java.util.Set.of("open", "high", "low", "close", "volume");
+
+    private static long[] longs(JsonParser p, byte[] body, String symbol) throws IOException {
+        long[] out = new long[64];
+        int n = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (!p.currentToken().isNumeric()) {
+                throw malformed("timestamp[" + n + "] is not a number", body, symbol, null);
+            }
+            if (n == out.length) {
+                out = java.util.Arrays.copyOf(out, n * 2);
+            }
+            out[n++] = p.getLongValue();
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    private static Double[] doubles(JsonParser p, String column, byte[] body, String symbol) throws IOException {
+        Double[] out = new Double[64];
+        int n = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (n == out.length) {
+                out = java.util.Arrays.copyOf(out, n * 2);
+            }
+            JsonToken t = p.currentToken();
+            if (t == JsonToken.VALUE_NULL) {
+                out[n++] = null;
+            } else if (t.isNumeric()) {
+                out[n++] = p.getDoubleValue();
+            } else if (t == JsonToken.VALUE_STRING) {
+                out[n++] = number(JSON.getNodeFactory().textNode(p.getText()), column + "[" + n + "]", body, symbol);
+            } else if (t == JsonToken.START_OBJECT) {
+                out[n++] = number(p.readValueAsTree(), column + "[" + n + "]", body, symbol);
+            } else {
+                throw malformed(column + "[" + n + "] is not a number", body, symbol, null);
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** What the streaming read collected, checked and assembled into {@link ChartData}. */
+    private static final class Parts {
+        JsonNode meta;
+        JsonNode events;
+        long[] timestamps;
+        final Map<String, Double[]> quote = new java.util.HashMap<>();
+
+        ChartData toData(byte[] body, String symbol) {
+            JsonNode m = meta == null ? JSON.createObjectNode() : meta;
+            long[] ts = timestamps == null ? new long[0] : timestamps;
+            int n = ts.length;
+            Double[] open = column("open", n, body, symbol);
+            Double[] high = column("high", n, body, symbol);
+            Double[] low = column("low", n, body, symbol);
+            Double[] close = column("close", n, body, symbol);
+            Double[] vol = column("volume", n, body, symbol);
+            Long[] volume = new Long[n];
+            for (int i = 0; i < n; i++) {
+                volume[i] = vol[i] == null ? null : Math.round(vol[i]);
+            }
+            JsonNode ev = events == null ? JSON.createObjectNode() : events;
+            return new ChartData(text(m, "symbol", symbol), text(m, "dataGranularity", null),
+                    text(m, "exchangeTimezoneName", null), text(m, "instrumentType", null), text(m, "exchangeName", null),
+                    text(m, "currency", null), text(m, "longName", null), text(m, "shortName", null),
+                    m.path("regularMarketTime").isNumber() ? m.path("regularMarketTime").asLong() : null,
+                    ts, open, high, low, close, volume, dividends(ev.path("dividends")), splits(ev.path("splits")),
+                    regularPeriods(m.path("tradingPeriods")));
+        }
+
+        private Double[] column(String name, int n, byte[] body, String symbol) {
+            Double[] a = quote.get(name);
+            if (a == null) {
+                return new Double[n]; // absent (a window without bars: quote [{}]) or null: all null
+            }
+            if (a.length != n) {
+                throw malformed(name + " has " + a.length + " values for " + n + " timestamps", body, symbol, null);
+            }
+            return a;
+        }
     }
 
     static JsonNode read(byte[] body, String symbol, String endpoint) {
@@ -72,39 +247,7 @@ public final class ChartParser {
                 body == null ? null : new String(body, StandardCharsets.UTF_8), cause);
     }
 
-    private static long[] timestamps(JsonNode node, byte[] body, String symbol) {
-        if (node.isMissingNode() || node.isNull()) {
-            return new long[0];
-        }
-        if (!node.isArray()) {
-            throw malformed("timestamp is not an array", body, symbol, null);
-        }
-        long[] out = new long[node.size()];
-        for (int i = 0; i < out.length; i++) {
-            JsonNode t = node.get(i);
-            if (!t.isNumber()) {
-                throw malformed("timestamp[" + i + "] is not a number", body, symbol, null);
-            }
-            out[i] = t.asLong();
-        }
-        return out;
-    }
 
-    private static Double[] doubles(JsonNode quote, String field, int n, byte[] body, String symbol) {
-        Double[] out = new Double[n];
-        JsonNode a = quote.path(field);
-        if (a.isMissingNode() || a.isNull()) {
-            return out; // all null
-        }
-        if (!a.isArray() || a.size() != n) {
-            throw malformed(field + " has " + (a.isArray() ? a.size() : "no") + " values for " + n + " timestamps",
-                    body, symbol, null);
-        }
-        for (int i = 0; i < n; i++) {
-            out[i] = number(a.get(i), field + "[" + i + "]", body, symbol);
-        }
-        return out;
-    }
 
     static Double number(JsonNode v, String where, byte[] body, String symbol) {
         if (v == null || v.isNull() || v.isMissingNode()) {

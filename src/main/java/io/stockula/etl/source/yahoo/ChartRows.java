@@ -48,7 +48,11 @@ public final class ChartRows {
         String symbol = SymbolRules.normalize(request.symbol());
         String interval = request.interval();
         if (data.exchangeTimezoneName() != null && !data.isDelistedPlaceholder()) {
-            dates.remember(symbol, data.exchangeTimezoneName());
+            try {
+                dates.remember(symbol, data.exchangeTimezoneName());
+            } catch (java.time.DateTimeException e) {
+                // a zone name Java does not know: the symbol's shape decides (TradingDates.inferZone)
+            }
         }
         ZoneId zone = dates.zoneOf(symbol);
         boolean daily = TradingDates.isDailyOrLonger(interval);

@@ -114,7 +114,10 @@ public final class YahooRun {
         return symbols.values().stream().allMatch(SymbolTally::accounted);
     }
 
-    /** The run's outcome: succeeded, partial (some requests dead-lettered or not sent) or failed. */
+    /**
+     * The run's outcome: succeeded (every request answered), partial (some requests dead-lettered or not sent),
+     * failed (the run broke, or not one request got through).
+     */
     public String outcome() {
         if (error != null) {
             return "failed";
@@ -123,7 +126,7 @@ public final class YahooRun {
         if (t.deadLetters == 0 && t.notAttempted == 0) {
             return "succeeded";
         }
-        return t.requestsOk == 0 && t.requests > 0 ? "failed" : "partial";
+        return t.requestsOk == 0 ? "failed" : "partial";
     }
 
     public Map<String, Object> details() {

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Rerunnable benchmark (excluded from the normal build):
- * {@code mvn -Pbench test -Dtest=YahooBenchmarkTest [-Dbench.symbols=1000] [-Dbench.concurrency=2] [-Dbench.heap=256m]}.
+ * {@code mvn -Pbench test -Dtest=YahooBenchmarkTest [-Dbench.symbols=1000] [-Dbench.concurrency=2]
+ * [-Dbench.rounds=2] [-Dbench.heap=256m]}.
  * Runs {@link YahooBenchmark} in a child JVM capped at {@code bench.heap}, so "the heap stayed under 256 MB" is
  * enforced by the JVM rather than inferred from samples: the run fails with an OutOfMemoryError otherwise.
  */
@@ -25,11 +26,12 @@ class YahooBenchmarkTest {
         String symbols = System.getProperty("bench.symbols", "1000");
         String concurrency = System.getProperty("bench.concurrency", "2");
         String heap = System.getProperty("bench.heap", "256m");
+        String rounds = System.getProperty("bench.rounds", "2");
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError",
                 "-Dlog4j2.configurationFile=log4j2-test.properties", "-cp", System.getProperty("java.class.path"),
                 YahooBenchmark.class.getName(), TestDatabases.freshPostgres(), TestDatabases.freshPostgres(), symbols,
-                concurrency));
+                concurrency, rounds));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         List<String> bench = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

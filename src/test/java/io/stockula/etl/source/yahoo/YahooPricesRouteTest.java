@@ -33,7 +33,7 @@ class YahooPricesRouteTest {
 
     static final ZoneId NY = ZoneId.of("America/New_York");
     static final List<String> UNIVERSE = List.of("AAPL", "MSFT", "BTC-USD", "EURUSD=X", "^GSPC", "OLDCO", "GONE",
-            "BADREQ", "FLAKY", "SLOW", "BROKEN", "BUSY");
+            "BADREQ", "FLAKY", "SLOW", "BROKEN", "BUSY", "DOWN");
 
     FakeYahoo fake;
     YahooTestRuntime rt;
@@ -54,7 +54,8 @@ class YahooPricesRouteTest {
                         json("chart_FLAKY_1d.json"))
                 .chartSequence("SLOW", json("chart_SLOW_1d.json").withFixedDelay(1500), json("chart_SLOW_1d.json"))
                 .chart("BROKEN", json("chart_malformed.json"))
-                .chartSequence("BUSY", tooManyRequests(), tooManyRequests(), json("chart_BUSY_1d.json"));
+                .chartSequence("BUSY", tooManyRequests(), tooManyRequests(), json("chart_BUSY_1d.json"))
+                .chart("DOWN", WireMock.aResponse().withStatus(503).withBody("<html>Will be right back</html>"));
         rt = YahooTestRuntime.start(fake, Map.of("stockula.yahoo.symbols", String.join(",", UNIVERSE)),
                 YahooTestRuntime.PRICE_ROUTES);
         run = rt.request("direct:yahoo-prices-run", null);
@@ -176,6 +177,14 @@ class YahooPricesRouteTest {
     }
 
     @Test
+    void aServerThatStaysDownIsDeadLetteredAfterTheRedeliveries() throws Exception {
+        assertThat(fake.chartRequests("DOWN")).hasSize(4); // 1 + stockula.redelivery.maximum-redeliveries
+        assertThat(rt.rows("SELECT category, attempts, replay_uri FROM etl_dead_letters WHERE body LIKE '%\"DOWN\"%'"))
+                .containsExactly(Map.of("category", "transient", "attempts", 4, "replay_uri", "direct:yahoo-chart"));
+        assertThat(rt.scalar("SELECT is_active FROM stocks WHERE symbol = 'DOWN'")).isNotEqualTo(false);
+    }
+
+    @Test
     void malformedJsonIsDeadLetteredWithTheBodyNotRetried() throws Exception {
         assertThat(fake.chartRequests("BROKEN")).hasSize(1);
         Map<String, Object> dl = rt.rows("SELECT category, attempts, body, headers::text AS headers FROM etl_dead_letters"
@@ -205,7 +214,7 @@ class YahooPricesRouteTest {
         assertThat(run.accounted()).isTrue();
         assertThat(run.status()).isEqualTo("partial");
         YahooRun.SymbolTally t = run.totals();
-        assertThat(t.deadLetters()).isEqualTo(3); // GONE, BADREQ, BROKEN
+        assertThat(t.deadLetters()).isEqualTo(4); // GONE, BADREQ, BROKEN, DOWN
         Map<String, Object> h = rt.rows("SELECT job, status, rows_in, rows_out, rows_rejected, details::text AS details"
                 + " FROM etl_run_history WHERE run_id = ?", run.runId()).get(0);
         assertThat(h).containsEntry("job", "yahoo-prices").containsEntry("status", "partial")

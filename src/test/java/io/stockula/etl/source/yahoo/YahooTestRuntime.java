@@ -50,7 +50,11 @@ final class YahooTestRuntime implements AutoCloseable {
         m.put("stockula.yahoo.throttle.max-pause", "2s");
         m.put("stockula.yahoo.throttle.jitter", "0.1");
         m.put("stockula.yahoo.crumb.min-refresh-interval", "0ms");
-        m.putAll(fake.settings());
+        if (fake != null) {
+            m.putAll(fake.settings());
+        } else {
+            m.put("stockula.yahoo.enabled", "false");
+        }
         return m;
     }
 
