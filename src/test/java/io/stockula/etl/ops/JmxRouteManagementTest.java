@@ -31,7 +31,7 @@ import org.quartz.TriggerKey;
 
 /**
  * What an operator does from jconsole, through the platform MBean server only: list the routes, stop, start,
- * suspend and resume one, and change a schedule (docs-fragments/jmx.md).
+ * suspend and resume one, and change a schedule (README.md, "Managing routes over JMX").
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JmxRouteManagementTest {
@@ -214,7 +214,7 @@ class JmxRouteManagementTest {
         assertThat(JMX.getAttribute(updated, "EndpointUri")).asString().contains("cron=0+0%2F5+*+*+*+%3F");
         assertThat(quartzCron("quality-check")).isEqualTo("0 0/5 * * * ?");
         // the pitfall (Camel 4.18): the re-created route has lost its route configuration, so the shared
-        // dead-letter channel no longer applies to it; hence RouteSchedules, and the advice in docs-fragments/jmx.md
+        // dead-letter channel no longer applies to it; hence RouteSchedules, and the advice in README.md, "Managing routes over JMX"
         assertThat(ctx.getRoute("quality-check").getConfigurationId()).isNull();
         assertThat(JMX.getAttribute(updated, "RouteConfigurationId")).isNull();
     }
