@@ -63,7 +63,8 @@ public final class SchemaMigrator {
             return SchemaMode.valueOf(requested.toUpperCase());
         }
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            if (exists(st, "SELECT 1 FROM information_schema.tables WHERE table_name = 'flyway_schema_history'")) {
+            if (exists(st, "SELECT 1 FROM information_schema.tables WHERE table_name = 'flyway_schema_history'"
+                    + " AND table_schema = current_schema()")) {
                 if (exists(st, "SELECT 1 FROM flyway_schema_history WHERE script LIKE '%timescaledb%' AND success")) {
                     return SchemaMode.TIMESCALEDB;
                 }
