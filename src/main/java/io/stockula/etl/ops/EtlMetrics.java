@@ -21,6 +21,21 @@ public final class EtlMetrics {
 
     public EtlMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // series that alerts watch for growth exist from the start at 0, so that their first increase is seen
+        writeFailures();
+        for (String endpoint : new String[] {"chart", "quoteSummary", "options"}) {
+            throttled(endpoint);
+        }
+    }
+
+    private Counter writeFailures() {
+        return Counter.builder("stockula.dead.letter.write.failures")
+                .description("Dead letters that could not be persisted (logged at ERROR instead)").register(registry);
+    }
+
+    private Counter throttled(String endpoint) {
+        return Counter.builder("stockula.http.throttled").description("HTTP 429 answers")
+                .tags("endpoint", endpoint).register(registry);
     }
 
     /** For tests and one-off tools that need no scrape. */
@@ -58,17 +73,14 @@ public final class EtlMetrics {
     }
 
     public void deadLetterWriteFailure() {
-        Counter.builder("stockula.dead.letter.write.failures")
-                .description("Dead letters that could not be persisted (logged at ERROR instead)")
-                .register(registry).increment();
+        writeFailures().increment();
     }
 
     public void httpRequest(String endpoint, int status) {
         Counter.builder("stockula.http.requests").description("HTTP requests to data providers")
                 .tags("endpoint", endpoint, "status", String.valueOf(status)).register(registry).increment();
         if (status == 429) {
-            Counter.builder("stockula.http.throttled").description("HTTP 429 answers")
-                    .tags("endpoint", endpoint).register(registry).increment();
+            throttled(endpoint).increment();
         }
     }
 

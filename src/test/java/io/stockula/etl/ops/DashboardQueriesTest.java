@@ -281,6 +281,25 @@ class DashboardQueriesTest {
      * A line parser for the rule file, enough for its layout: {@code - alert: Name} opens a rule, {@code expr:} is
      * either inline or a block scalar ({@code |} or {@code >}) whose lines are indented deeper than the key.
      */
+    /** Every metric a dashboard panel or an alert rule queries (without `up`, which Prometheus adds). */
+    static Set<String> queriedMetrics() throws IOException {
+        Set<String> out = new java.util.TreeSet<>();
+        for (String file : DASHBOARDS) {
+            List<JsonNode> panels = new ArrayList<>();
+            collectPanels(JSON.readTree(dockerDir().resolve("grafana/dashboards").resolve(file).toFile()).path("panels"), panels);
+            for (JsonNode panel : panels) {
+                for (JsonNode target : panel.path("targets")) {
+                    out.addAll(metricNames(target.path("expr").asText("")));
+                }
+            }
+        }
+        for (Alert a : alerts().values()) {
+            out.addAll(metricNames(a.expr()));
+        }
+        out.removeAll(ADDED_BY_PROMETHEUS);
+        return out;
+    }
+
     static Map<String, Alert> alerts() throws IOException {
         List<String> lines = Files.readAllLines(dockerDir().resolve("prometheus/alerts.yml"));
         Pattern alertLine = Pattern.compile("^\\s*- alert:\\s*(\\S+)");
