@@ -20,6 +20,7 @@ public final class Batch {
     private BatchResult result;
     private long rowsRead;
     private boolean lastOfRead;
+    private boolean insertOnly;
     private String cursor;
 
     public Batch(TableSpec spec, String pipeline, String source, String sourceTable, List<Row> rows) {
@@ -88,6 +89,15 @@ public final class Batch {
 
     public void setLastOfRead(boolean lastOfRead) {
         this.lastOfRead = lastOfRead;
+    }
+
+    /** A hint that the target cannot hold these keys yet: the writer may COPY straight in (and falls back if not). */
+    public boolean isInsertOnly() {
+        return insertOnly;
+    }
+
+    public void setInsertOnly(boolean insertOnly) {
+        this.insertOnly = insertOnly;
     }
 
     public String cursor() {

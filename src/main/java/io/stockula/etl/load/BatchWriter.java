@@ -47,22 +47,13 @@ public final class BatchWriter {
             c.setAutoCommit(false);
             try {
                 if (!rows.isEmpty()) {
-                    try (Statement st = c.createStatement()) {
-                        st.execute(spec.createStageSql());
+                    long[] counts = batch.isInsertOnly() ? tryInsertOnly(c, spec, rows) : null;
+                    if (counts == null) {
+                        counts = stageAndUpsert(c, spec, rows);
                     }
-                    copy(c, spec, rows);
-                    if (spec.createsStocks()) {
-                        try (Statement st = c.createStatement()) {
-                            stocksCreated = st.executeUpdate("INSERT INTO stocks (symbol) SELECT DISTINCT symbol FROM "
-                                    + spec.stageTable() + " ON CONFLICT (symbol) DO NOTHING");
-                        }
-                    }
-                    try (Statement st = c.createStatement();
-                         ResultSet rs = st.executeQuery(upsertSql.computeIfAbsent(spec.table(), t -> spec.upsertSql()))) {
-                        rs.next();
-                        inserted = rs.getLong(1);
-                        updated = rs.getLong(2);
-                    }
+                    inserted = counts[0];
+                    updated = counts[1];
+                    stocksCreated = counts[2];
                 }
                 insertRejected(c, batch);
                 if (batch.checkpoint() != null) {
@@ -87,6 +78,72 @@ public final class BatchWriter {
         return batch;
     }
 
+    /** COPY into a temporary stage, create missing stock rows, upsert the stage: {inserted, updated, stocks}. */
+    private long[] stageAndUpsert(Connection c, TableSpec spec, List<Row> rows) throws SQLException {
+        long stocksCreated = 0;
+        try (Statement st = c.createStatement()) {
+            st.execute(spec.createStageSql());
+        }
+        copy(c, spec, spec.copySql(), rows);
+        if (spec.createsStocks()) {
+            try (Statement st = c.createStatement()) {
+                stocksCreated = st.executeUpdate("INSERT INTO stocks (symbol) SELECT DISTINCT symbol FROM "
+                        + spec.stageTable() + " ON CONFLICT (symbol) DO NOTHING");
+            }
+        }
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(upsertSql.computeIfAbsent(spec.table(), t -> spec.upsertSql()))) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2), stocksCreated};
+        }
+    }
+
+    /**
+     * The bulk fast path for a batch whose keys the target cannot hold yet (a first migration into an empty
+     * table): COPY straight into the target, inside a savepoint. If any key exists after all (a merge with an
+     * earlier batch, a bar ingested meanwhile) the savepoint is rolled back and null returned: the caller then
+     * takes the upsert path in the same transaction. Saves the stage and the ON CONFLICT probe (about 40% of
+     * PostgreSQL's CPU per row).
+     */
+    private long[] tryInsertOnly(Connection c, TableSpec spec, List<Row> rows) throws SQLException {
+        java.sql.Savepoint sp = c.setSavepoint();
+        try {
+            long stocksCreated = 0;
+            if (spec.createsStocks()) {
+                java.util.Set<Object> symbols = new java.util.HashSet<>();
+                int si = spec.index("symbol");
+                for (Row r : rows) {
+                    symbols.add(r.get(si));
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO stocks (symbol) SELECT unnest(?::text[]) ON CONFLICT (symbol) DO NOTHING")) {
+                    ps.setArray(1, c.createArrayOf("text", symbols.toArray()));
+                    stocksCreated = ps.executeUpdate();
+                }
+            }
+            // COPY cannot apply "coalesce(created_at, now())": give the audit columns their value here
+            java.time.Instant now = java.time.Instant.now();
+            int[] audit = spec.columns().stream().filter(col -> TableSpec.AUDIT_COLUMNS.contains(col.name()))
+                    .mapToInt(col -> spec.index(col.name())).toArray();
+            for (Row r : rows) {
+                for (int i : audit) {
+                    if (r.get(i) == null) {
+                        r.set(i, now);
+                    }
+                }
+            }
+            copy(c, spec, CopyWriter.copySql(spec.table(), spec.columnList()), rows);
+            c.releaseSavepoint(sp);
+            return new long[] {rows.size(), 0, stocksCreated};
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) {
+                throw e;
+            }
+            c.rollback(sp);
+            return null;
+        }
+    }
+
     /** Keeps the last row of each natural key: ON CONFLICT cannot touch one target row twice in a statement. */
     private static List<Row> dedupe(Batch batch) {
         List<Row> rows = batch.rows();
@@ -95,7 +152,7 @@ public final class BatchWriter {
         }
         TableSpec spec = batch.spec();
         // fast path: distinct 64-bit key hashes mean distinct keys
-        java.util.Set<Long> hashes = new java.util.HashSet<>(rows.size() * 2);
+        LongHashSet hashes = new LongHashSet(rows.size());
         boolean collision = false;
         for (Row r : rows) {
             if (!hashes.add(r.keyHash(spec))) {
@@ -122,8 +179,8 @@ public final class BatchWriter {
         return out;
     }
 
-    private static void copy(Connection c, TableSpec spec, List<Row> rows) throws SQLException {
-        try (CopyWriter copy = new CopyWriter(c, spec.copySql(), spec.columns())) {
+    private static void copy(Connection c, TableSpec spec, String copySql, List<Row> rows) throws SQLException {
+        try (CopyWriter copy = new CopyWriter(c, copySql, spec.columns())) {
             for (Row row : rows) {
                 copy.write(row.values());
             }

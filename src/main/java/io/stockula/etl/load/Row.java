@@ -15,6 +15,8 @@ public final class Row {
     private final Object original;
     private List<String> reasons;
     private boolean merged;
+    private long keyHash;
+    private boolean keyHashed;
 
     public Row(int width, String sourceKey, Object original) {
         this.values = new Object[width];
@@ -82,11 +84,15 @@ public final class Row {
 
     /** A 64-bit hash of the natural key, for remembering which keys a run has seen without keeping them. */
     public long keyHash(TableSpec spec) {
-        long h = 0xcbf29ce484222325L;
-        for (int i : spec.keyIndexes()) {
-            h = mix(h ^ hash64(values[i]));
+        if (!keyHashed) { // computed once: the run's merge tracking and the writer's de-duplication both ask
+            long h = 0xcbf29ce484222325L;
+            for (int i : spec.keyIndexes()) {
+                h = mix(h ^ hash64(values[i]));
+            }
+            keyHash = h;
+            keyHashed = true;
         }
-        return h;
+        return keyHash;
     }
 
     private static long hash64(Object v) {

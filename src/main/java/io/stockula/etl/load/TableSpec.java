@@ -76,7 +76,7 @@ public final class TableSpec {
         return "stage_" + table;
     }
 
-    String columnList() {
+    public String columnList() {
         return columns.stream().map(Column::sql).collect(Collectors.joining(", "));
     }
 

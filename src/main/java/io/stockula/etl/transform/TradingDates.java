@@ -70,6 +70,7 @@ public final class TradingDates {
     }
 
     private final Map<String, ZoneId> known = new ConcurrentHashMap<>();
+    private final Map<String, ZoneId> inferred = new ConcurrentHashMap<>();
     private final Map<ZoneId, Map<LocalDate, OffsetDateTime>> midnights = new ConcurrentHashMap<>();
 
     private static void zone(String zone, String... suffixes) {
@@ -87,7 +88,10 @@ public final class TradingDates {
 
     public ZoneId zoneOf(String symbol) {
         ZoneId z = known.get(symbol);
-        return z != null ? z : inferZone(symbol);
+        if (z == null) {
+            z = inferred.computeIfAbsent(symbol == null ? "" : symbol, TradingDates::inferZone);
+        }
+        return z;
     }
 
     /** The zone a symbol's shape implies (see the class comment). */

@@ -27,7 +27,7 @@ public final class PriceBarValidator implements RecordValidator {
     @Override
     public void validate(Row row, TableSpec spec) {
         SymbolRules.check(row, spec);
-        if (row.reasons().stream().noneMatch(r -> r.startsWith(Reason.DATE_INVALID))) {
+        if (row.isValid() || row.reasons().stream().noneMatch(r -> r.startsWith(Reason.DATE_INVALID))) {
             Checks.required(row, spec, "timestamp");
         }
         Checks.notAfter(row, spec, "timestamp", Instant.now().plus(futureTolerance));

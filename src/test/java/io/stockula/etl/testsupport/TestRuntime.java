@@ -48,18 +48,9 @@ public final class TestRuntime implements AutoCloseable {
     }
 
     public List<List<String>> rows(String sql) throws java.sql.SQLException {
-        List<List<String>> out = new java.util.ArrayList<>();
-        try (var c = connection(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new java.util.ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                out.add(row);
-            }
+        try (var c = connection()) {
+            return Sql.rows(c, sql);
         }
-        return out;
     }
 
     @Override

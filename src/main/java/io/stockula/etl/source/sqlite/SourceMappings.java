@@ -176,8 +176,8 @@ public final class SourceMappings {
 
     private static void add(Builder b) {
         Map<String, Extractor> cols = new LinkedHashMap<>(b.cols);
-        cols.putIfAbsent("created_at", (s, r, c) -> SourceValues.timestamp(s.get("created_at"), "created_at", r));
-        cols.putIfAbsent("updated_at", (s, r, c) -> SourceValues.timestamp(s.get("updated_at"), "updated_at", r));
+        cols.putIfAbsent("created_at", (s, r, c) -> SourceValues.instant(s.get("created_at"), "created_at", r));
+        cols.putIfAbsent("updated_at", (s, r, c) -> SourceValues.instant(s.get("updated_at"), "updated_at", r));
         ALL.put(b.source, new TableMapping(b.source, b.spec, cols, b.required));
     }
 

@@ -2,6 +2,7 @@ package io.stockula.etl.source.sqlite;
 
 import io.stockula.etl.load.Batch;
 import io.stockula.etl.load.Checkpoint;
+import io.stockula.etl.load.LongHashSet;
 import io.stockula.etl.load.Row;
 import io.stockula.etl.ops.DeadLetterStore;
 import io.stockula.etl.transform.TradingDates;
@@ -134,6 +135,11 @@ public final class SqliteSync {
             }
         }
         t.resetFromCheckpoint(c, source.id());
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + t.mapping.spec().table() + ")")) {
+            rs.next();
+            t.targetWasEmpty = rs.getBoolean(1) && t.committedRowid == 0;
+        }
         LOG.info("{}: {} rows in the source, checkpoint at rowid {}{}", table, t.progress.sourceRows, t.committedRowid,
                 t.hasUpdatedAt ? ", changes followed from updated_at " + t.committedWatermark : " (no updated_at: new rows only)");
     }
@@ -253,13 +259,17 @@ public final class SqliteSync {
     public Batch markMerged(Batch batch) {
         TableState t = state(batch.sourceTable());
         if (trackMerged && Cursor.NEW_ROWS.name().equals(batch.cursor())) {
+            boolean merges = false;
             synchronized (t.seenKeys) {
                 for (Row r : batch.rows()) {
                     if (!t.seenKeys.add(r.keyHash(batch.spec()))) {
                         r.markMerged();
+                        merges = true;
                     }
                 }
             }
+            // a first migration into an empty table can COPY straight in; a batch with merges takes the upsert
+            batch.setInsertOnly(t.targetWasEmpty && !merges);
         }
         return batch;
     }
@@ -375,6 +385,7 @@ public final class SqliteSync {
         volatile boolean newDrained;
         volatile boolean changedDrained;
         volatile boolean changedStarted;
+        boolean targetWasEmpty;
         volatile Throwable failure;
 
         TableState(TableMapping mapping, boolean hasUpdatedAt, long sourceRows) {

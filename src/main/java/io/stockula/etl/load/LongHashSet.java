@@ -1,15 +1,23 @@
-package io.stockula.etl.source.sqlite;
+package io.stockula.etl.load;
 
 /** An open-addressing set of longs: remembers 64-bit key hashes of a run (8 bytes a key, no boxing). */
-final class LongHashSet {
+public final class LongHashSet {
 
     private static final long EMPTY = 0L;
-    private long[] slots = new long[1 << 12];
+    private long[] slots;
     private int size;
     private boolean hasZero;
 
+    public LongHashSet() {
+        this(2048);
+    }
+
+    public LongHashSet(int expected) {
+        slots = new long[Integer.highestOneBit(Math.max(16, expected) * 4 - 1)];
+    }
+
     /** Adds the value; returns false if it was already present. */
-    boolean add(long v) {
+    public boolean add(long v) {
         if (v == EMPTY) {
             boolean added = !hasZero;
             hasZero = true;
@@ -47,7 +55,7 @@ final class LongHashSet {
         }
     }
 
-    int size() {
+    public int size() {
         return size + (hasZero ? 1 : 0);
     }
 }
