@@ -111,6 +111,10 @@ public final class DeadLetterStore {
         if (body instanceof byte[] b) {
             return new String(b, java.nio.charset.StandardCharsets.UTF_8);
         }
+        if (body instanceof io.stockula.etl.load.Batch batch) {
+            // its rows stay in the source and are read again from the checkpoint: the summary says which
+            return batch.toString();
+        }
         try {
             return JSON.writeValueAsString(body);
         } catch (Exception e) {

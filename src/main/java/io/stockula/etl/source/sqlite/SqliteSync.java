@@ -348,18 +348,8 @@ public final class SqliteSync {
         return tables.values().stream().map(t -> t.failure).filter(f -> f != null).findFirst().orElse(null);
     }
 
-    public void clearFailures() {
-        tables.values().forEach(t -> t.failure = null);
-    }
-
     public List<TableProgress> progress() {
         return tables.values().stream().map(t -> t.progress).toList();
-    }
-
-    public Map<String, Long> committedRowids() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        tables.forEach((k, v) -> m.put(k, v.committedRowid));
-        return m;
     }
 
     private TableState state(String table) {
