@@ -5,29 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDate;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ConsistencyCheckTest {
 
-    static QualityFixture db;
-
-    @BeforeAll
-    static void open() {
-        db = new QualityFixture();
-    }
-
-    @AfterAll
-    static void close() {
-        db.close();
-    }
-
-    @BeforeEach
-    void clear() throws Exception {
-        db.clear();
-    }
+    @RegisterExtension
+    static final QualityFixture db = new QualityFixture();
 
     @Test
     void orphansPerTableAndEventsWithoutPrices() throws Exception {

@@ -10,29 +10,13 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class FreshnessCheckTest {
 
-    static QualityFixture db;
-
-    @BeforeAll
-    static void open() {
-        db = new QualityFixture();
-    }
-
-    @AfterAll
-    static void close() {
-        db.close();
-    }
-
-    @BeforeEach
-    void clear() throws Exception {
-        db.clear();
-    }
+    @RegisterExtension
+    static final QualityFixture db = new QualityFixture();
 
     private static SeriesAge age(List<SeriesAge> ages, String symbol, String interval) {
         return ages.stream().filter(a -> a.symbol().equals(symbol) && a.interval().equals(interval)).findFirst().orElseThrow();

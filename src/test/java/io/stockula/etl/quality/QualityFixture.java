@@ -19,7 +19,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** A fresh PostgreSQL database with the schema applied, and helpers to put rows in it. */
-final class QualityFixture implements AutoCloseable {
+final class QualityFixture implements AutoCloseable, org.junit.jupiter.api.extension.BeforeEachCallback,
+        org.junit.jupiter.api.extension.AfterAllCallback {
 
     static final ZoneId NY = ZoneId.of("America/New_York");
 
@@ -35,6 +36,17 @@ final class QualityFixture implements AutoCloseable {
 
     QualityFixture() {
         this(Map.of());
+    }
+
+    /** As a JUnit extension ({@code @RegisterExtension static final}): emptied before each test, closed after all. */
+    @Override
+    public void beforeEach(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+        clear();
+    }
+
+    @Override
+    public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context) {
+        close();
     }
 
     QualitySettings settings() {

@@ -12,30 +12,14 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class QualityMonitorTest {
 
-    static QualityFixture db;
+    @RegisterExtension
+    static final QualityFixture db = new QualityFixture();
     static final Clock MONDAY = QualityFixture.at(LocalDateTime.of(2024, 6, 10, 8, 0));
-
-    @BeforeAll
-    static void open() {
-        db = new QualityFixture();
-    }
-
-    @AfterAll
-    static void close() {
-        db.close();
-    }
-
-    @BeforeEach
-    void clear() throws Exception {
-        db.clear();
-    }
 
     private QualityMonitor monitor(Clock clock) {
         return new QualityMonitor(db.boot.database().dataSource(), db.boot.metrics(), db.settings(), clock);

@@ -9,29 +9,13 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class UniquenessCheckTest {
 
-    static QualityFixture db;
-
-    @BeforeAll
-    static void open() {
-        db = new QualityFixture();
-    }
-
-    @AfterAll
-    static void close() {
-        db.close();
-    }
-
-    @BeforeEach
-    void clear() throws Exception {
-        db.clear();
-    }
+    @RegisterExtension
+    static final QualityFixture db = new QualityFixture();
 
     private static java.time.OffsetDateTime at(LocalDate d, String time, ZoneId zone) {
         return d.atTime(LocalTime.parse(time)).atZone(zone).toOffsetDateTime();

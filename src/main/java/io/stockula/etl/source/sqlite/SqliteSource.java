@@ -127,19 +127,17 @@ public final class SqliteSource {
     }
 
     public long count(String table) {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM \"" + table + "\"")) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new SourceUnavailableException("cannot count " + table + " in " + path + ": " + firstLine(e.getMessage()), e);
-        }
+        return Long.parseLong(scalar(table, "count(*)"));
     }
 
     /** The highest updated_at now in the table ('' when none): where following changed rows starts. */
     public String maxUpdatedAt(String table) {
+        return scalar(table, "coalesce(max(updated_at), '')");
+    }
+
+    private String scalar(String table, String expression) {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT coalesce(max(updated_at), '') FROM \"" + table + "\"")) {
+             ResultSet rs = st.executeQuery("SELECT " + expression + " FROM \"" + table + "\"")) {
             rs.next();
             return rs.getString(1);
         } catch (SQLException e) {
