@@ -21,21 +21,26 @@ class CircuitBreakerTest {
         CircuitBreaker.Ticket t = b.awaitPermission();
         b.onThrottled(t);
         long t0 = System.nanoTime();
-        CompletableFuture<CircuitBreaker.Ticket> other = CompletableFuture.supplyAsync(() -> {
-            try {
-                return b.awaitPermission();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        CircuitBreaker.Ticket probe = b.awaitPermission();
+        // two callers arrive during the pause: after it, exactly one goes (the probe), the other waits for its answer
+        CompletableFuture<CircuitBreaker.Ticket> first = CompletableFuture.supplyAsync(() -> permission(b));
+        CompletableFuture<CircuitBreaker.Ticket> second = CompletableFuture.supplyAsync(() -> permission(b));
+        CircuitBreaker.Ticket probe = (CircuitBreaker.Ticket) CompletableFuture.anyOf(first, second).get(5, TimeUnit.SECONDS);
         assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(190);
         assertThat(probe.probe()).isTrue();
+        CompletableFuture<CircuitBreaker.Ticket> other = first.isDone() && first.get() == probe ? second : first;
         Thread.sleep(100);
         assertThat(other).isNotDone(); // only the probe goes while the circuit is half open
         b.onAnswered(probe);
         assertThat(other.get(2, TimeUnit.SECONDS).probe()).isFalse();
         assertThat(b.isOpen()).isFalse();
+    }
+
+    private static CircuitBreaker.Ticket permission(CircuitBreaker b) {
+        try {
+            return b.awaitPermission();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
