@@ -80,6 +80,8 @@ class MetricsScrapeTest {
 
                 assertThat(value(scrape, "stockula_records_total", "pipeline=\"sync\"", "table=\"price_history\"",
                         "outcome=\"loaded\"")).isEqualTo(expected);
+                assertThat(value(scrape, "stockula_records_total", "pipeline=\"sync\"", "table=\"price_history\"",
+                        "outcome=\"read\"")).isEqualTo(exp.priceRows());
                 assertThat(value(scrape, "stockula_records_total", "pipeline=\"sync\"", "outcome=\"rejected\"",
                         "table=\"price_history\"")).isEqualTo(6);
                 assertThat(value(scrape, "stockula_records_total", "pipeline=\"yahoo\"", "outcome=\"loaded\"",

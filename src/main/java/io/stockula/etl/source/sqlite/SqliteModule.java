@@ -20,7 +20,7 @@ public final class SqliteModule implements RuntimeModule {
         SqliteSource source = path == null ? null
                 : SqliteSource.open(Path.of(path), s.getInt("stockula.sqlite.busy-timeout", 5000));
         String pipeline = s.get("stockula.sqlite.pipeline", "sync");
-        SqliteSync sync = new SqliteSync(source, boot.database().dataSource(), pipeline,
+        SqliteSync sync = new SqliteSync(source, boot.database().dataSource(), boot.metrics(), pipeline,
                 s.getInt("stockula.sqlite.batch-size", 20000), "migration".equals(pipeline));
         registry.accept("sqliteSync", sync);
         registry.accept("sqlitePollStrategy", new SqlitePollStrategy(sync, boot.metrics()));

@@ -5,6 +5,7 @@ import io.stockula.etl.load.Checkpoint;
 import io.stockula.etl.load.LongHashSet;
 import io.stockula.etl.load.Row;
 import io.stockula.etl.ops.DeadLetterStore;
+import io.stockula.etl.ops.EtlMetrics;
 import io.stockula.etl.transform.TradingDates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,6 +44,7 @@ public final class SqliteSync {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteSync.class);
 
     private final SqliteSource source;
+    private final EtlMetrics metrics;
     private final DataSource target;
     private final String pipeline;
     private final int batchSize;
@@ -52,8 +54,10 @@ public final class SqliteSync {
     private volatile Long runId;
     private volatile CamelContext context;
 
-    public SqliteSync(SqliteSource source, DataSource target, String pipeline, int batchSize, boolean trackMerged) {
+    public SqliteSync(SqliteSource source, DataSource target, EtlMetrics metrics, String pipeline, int batchSize,
+                      boolean trackMerged) {
         this.source = source;
+        this.metrics = metrics;
         this.target = target;
         this.pipeline = pipeline;
         this.batchSize = batchSize;
@@ -117,14 +121,25 @@ public final class SqliteSync {
 
     private void initCheckpoint(Connection c, TableState t, boolean restart) throws SQLException {
         String table = t.mapping.sourceTable();
-        String startWatermark = t.hasUpdatedAt ? source.maxUpdatedAt(table) : null;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO etl_checkpoints (source, source_table, watermark,"
-                + " watermark_rowid) VALUES (?, ?, ?, ?) ON CONFLICT (source, source_table) DO NOTHING")) {
+        boolean known;
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM etl_checkpoints WHERE source = ? AND source_table = ?")) {
             ps.setString(1, source.id());
             ps.setString(2, table);
-            ps.setString(3, startWatermark);
-            ps.setLong(4, Long.MAX_VALUE);
-            ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                known = rs.next();
+            }
+        }
+        if (!known) {
+            // changed rows are followed from the newest updated_at at first sight (a scan: only once per table)
+            String startWatermark = t.hasUpdatedAt ? source.maxUpdatedAt(table) : null;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO etl_checkpoints (source, source_table, watermark,"
+                    + " watermark_rowid) VALUES (?, ?, ?, ?) ON CONFLICT (source, source_table) DO NOTHING")) {
+                ps.setString(1, source.id());
+                ps.setString(2, table);
+                ps.setString(3, startWatermark);
+                ps.setLong(4, Long.MAX_VALUE);
+                ps.executeUpdate();
+            }
         }
         if (restart) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE etl_checkpoints SET last_rowid = 0, rows_done = 0,"
@@ -248,6 +263,7 @@ public final class SqliteSync {
             }
             t.inflight++;
             t.busy(cursor);
+            metrics.records(pipeline, t.mapping.spec().table(), "read", rows.size());
             Batch batch = new Batch(t.mapping.spec(), pipeline, source.id(), table, out).withCheckpoint(cp).withRunId(runId);
             batch.setLastOfRead(rows.size() < batchSize);
             batch.setCursor(cursor.name());
