@@ -15,6 +15,21 @@ public final class TestDatabases {
 
     private static final String PG = System.getenv().getOrDefault("STOCKULA_TEST_PG", "jdbc:postgresql://127.0.0.1:5432/");
 
+    private static final java.util.List<String> CREATED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static {
+        // the databases of this test JVM are dropped when it exits (FORCE: pools may still hold connections)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (Connection c = DriverManager.getConnection(PG + "postgres?user=postgres"); Statement st = c.createStatement()) {
+                for (String name : CREATED) {
+                    st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                }
+            } catch (SQLException e) {
+                System.err.println("test databases not dropped: " + e.getMessage());
+            }
+        }, "drop-test-databases"));
+    }
+
     private TestDatabases() {
     }
 
@@ -24,6 +39,7 @@ public final class TestDatabases {
         try (Connection c = DriverManager.getConnection(PG + "postgres?user=postgres");
              Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
+            CREATED.add(name);
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL on " + PG + " is needed for this test: " + e.getMessage(), e);
         }
