@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stockula.etl.testsupport.TestRuntime;
 import io.stockula.etl.validate.RecordValidation;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,17 +13,8 @@ import org.junit.jupiter.api.Test;
 class QuarantineTest {
 
     private static Row bar(String symbol, String ts, double o, double h, double l, double c, long v, String key) {
-        TableSpec spec = TableSpecs.PRICE_HISTORY;
-        Row r = new Row(spec.columns().size(), key, Map.of("symbol", symbol == null ? "" : symbol, "high", h, "low", l));
-        r.set(spec.index("symbol"), symbol);
-        r.set(spec.index("timestamp"), OffsetDateTime.parse(ts));
-        r.set(spec.index("interval_type"), "1d");
-        r.set(spec.index("open_price"), o);
-        r.set(spec.index("high_price"), h);
-        r.set(spec.index("low_price"), l);
-        r.set(spec.index("close_price"), c);
-        r.set(spec.index("volume"), v);
-        return r;
+        return io.stockula.etl.testsupport.PriceBars.bar(symbol, ts, o, h, l, c, v, key,
+                Map.of("symbol", symbol == null ? "" : symbol, "high", h, "low", l));
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stockula.etl.load.Row;
 import io.stockula.etl.load.TableSpec;
 import io.stockula.etl.load.TableSpecs;
-import java.time.OffsetDateTime;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -14,16 +13,7 @@ class PriceBarValidatorTest {
     private static final TableSpec SPEC = TableSpecs.PRICE_HISTORY;
 
     private static Row bar(String ts, Double o, Double h, Double l, Double c, Long v) {
-        Row r = new Row(SPEC.columns().size(), "k", Map.of());
-        r.set(SPEC.index("symbol"), "AAPL");
-        r.set(SPEC.index("timestamp"), ts == null ? null : OffsetDateTime.parse(ts));
-        r.set(SPEC.index("interval_type"), "1d");
-        r.set(SPEC.index("open_price"), o);
-        r.set(SPEC.index("high_price"), h);
-        r.set(SPEC.index("low_price"), l);
-        r.set(SPEC.index("close_price"), c);
-        r.set(SPEC.index("volume"), v);
-        return r;
+        return io.stockula.etl.testsupport.PriceBars.bar("AAPL", ts, o, h, l, c, v, "k", Map.of());
     }
 
     private static java.util.List<String> reasons(Row r) {
