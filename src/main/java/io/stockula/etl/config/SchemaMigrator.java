@@ -72,8 +72,18 @@ public final class SchemaMigrator {
                     return SchemaMode.POSTGRES;
                 }
             }
-            return exists(st, "SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")
-                    ? SchemaMode.TIMESCALEDB : SchemaMode.POSTGRES;
+            if (!exists(st, "SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")) {
+                return SchemaMode.POSTGRES;
+            }
+            // installed is not enough: CREATE EXTENSION ends the session (FATAL) unless the loader is preloaded,
+            // which its GUC timescaledb.disable_load shows; an extension already created is usable too
+            if (exists(st, "SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'")
+                    || exists(st, "SELECT 1 FROM pg_settings WHERE name = 'timescaledb.disable_load'")) {
+                return SchemaMode.TIMESCALEDB;
+            }
+            LOG.warn("TimescaleDB is installed on the target but not preloaded; using plain PostgreSQL. To use it, add"
+                    + " timescaledb to shared_preload_libraries in postgresql.conf and restart the server");
+            return SchemaMode.POSTGRES;
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("cannot inspect the target database: " + e.getMessage(), e);
         }
