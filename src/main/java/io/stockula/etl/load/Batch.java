@@ -22,6 +22,7 @@ public final class Batch {
     private boolean lastOfRead;
     private boolean insertOnly;
     private String cursor;
+    private long readEpoch;
 
     public Batch(TableSpec spec, String pipeline, String source, String sourceTable, List<Row> rows) {
         this.spec = spec;
@@ -106,6 +107,15 @@ public final class Batch {
 
     public void setCursor(String cursor) {
         this.cursor = cursor;
+    }
+
+    /** Which generation of its reader's position the batch was read in (a rewind starts a new one). */
+    public long readEpoch() {
+        return readEpoch;
+    }
+
+    public void setReadEpoch(long readEpoch) {
+        this.readEpoch = readEpoch;
     }
 
     public long mergedCount() {
