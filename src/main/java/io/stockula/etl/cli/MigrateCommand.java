@@ -71,19 +71,27 @@ public final class MigrateCommand implements Callable<Integer> {
             Throwable failure = waitUntilDrained(sync);
             runtime.close(); // stop reading before summing up
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            Exception rollupFailure = null;
             if (failure == null && !skipRollups) {
                 long r0 = System.nanoTime();
-                rollups.refreshAll();
-                LOG.info("rollups refreshed in {} ms", (System.nanoTime() - r0) / 1_000_000);
+                try {
+                    rollups.refreshAll();
+                    LOG.info("rollups refreshed in {} ms", (System.nanoTime() - r0) / 1_000_000);
+                } catch (Exception e) {
+                    // the rows are committed: the summary is printed all the same, then the step is named
+                    rollupFailure = e;
+                    LOG.error("rollup refresh failed", e);
+                }
             }
             boolean complete = printSummary(sync.progress(), took);
             long read = sync.progress().stream().mapToLong(TableProgress::read).sum();
             long loaded = sync.progress().stream().mapToLong(TableProgress::loaded).sum();
             long merged = sync.progress().stream().mapToLong(TableProgress::merged).sum();
             long rejected = sync.progress().stream().mapToLong(TableProgress::rejected).sum();
-            String status = failure != null ? "failed" : complete ? "succeeded" : "partial";
+            String status = failure != null ? "failed" : complete && rollupFailure == null ? "succeeded" : "partial";
             history.finish(runId, status, read, loaded, merged, rejected, details(sync.progress(), took),
-                    failure == null ? null : ExitCodes.oneLine(failure));
+                    failure != null ? ExitCodes.oneLine(failure)
+                            : rollupFailure != null ? "rollups: " + ExitCodes.oneLine(rollupFailure) : null);
             boot.metrics().runDuration("migration", status, took);
             if (failure != null) {
                 String msg = "migration stopped: " + ExitCodes.oneLine(failure) + " (nothing partial was committed;"
@@ -95,6 +103,11 @@ public final class MigrateCommand implements Callable<Integer> {
                     throw new DatabaseUnavailableException(msg, failure);
                 }
                 throw new IllegalStateException(msg, failure);
+            }
+            if (rollupFailure != null) {
+                throw new IllegalStateException("migration done, but the step \"refresh rollups\" failed: "
+                        + ExitCodes.oneLine(rollupFailure) + " (the rows are committed; run `migrate` again, or refresh"
+                        + " price_daily/weekly/monthly yourself)", rollupFailure);
             }
             return complete ? ExitCodes.OK : ExitCodes.INCOMPLETE;
         }

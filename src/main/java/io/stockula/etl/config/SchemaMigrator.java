@@ -58,12 +58,25 @@ public final class SchemaMigrator {
         return new Result(mode, result.migrationsExecuted);
     }
 
+    /** What {@code auto} logs, and {@code timescaledb} fails with, when the extension cannot be used. */
+    static final String NOT_PRELOADED = "TimescaleDB is installed on the target but not preloaded: to use it, add"
+            + " timescaledb to shared_preload_libraries in postgresql.conf and restart the server";
+    static final String NOT_AVAILABLE = "stockula.schema.mode = timescaledb, but the target does not offer the"
+            + " timescaledb extension (pg_available_extensions); install TimescaleDB or use mode auto or postgres";
+
     static SchemaMode resolveMode(DataSource dataSource, String requested) {
-        if (!"auto".equalsIgnoreCase(requested)) {
-            return SchemaMode.valueOf(requested.toUpperCase());
+        SchemaMode forced;
+        try {
+            forced = "auto".equalsIgnoreCase(requested) ? null : SchemaMode.valueOf(requested.trim().toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("stockula.schema.mode must be auto, timescaledb or postgres, not '"
+                    + requested + "'");
+        }
+        if (forced == SchemaMode.POSTGRES) {
+            return forced;
         }
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            if (exists(st, "SELECT 1 FROM information_schema.tables WHERE table_name = 'flyway_schema_history'"
+            if (forced == null && exists(st, "SELECT 1 FROM information_schema.tables WHERE table_name = 'flyway_schema_history'"
                     + " AND table_schema = current_schema()")) {
                 if (exists(st, "SELECT 1 FROM flyway_schema_history WHERE script LIKE '%timescaledb%' AND success")) {
                     return SchemaMode.TIMESCALEDB;
@@ -73,6 +86,9 @@ public final class SchemaMigrator {
                 }
             }
             if (!exists(st, "SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")) {
+                if (forced != null) {
+                    throw new IllegalArgumentException(NOT_AVAILABLE);
+                }
                 return SchemaMode.POSTGRES;
             }
             // installed is not enough: CREATE EXTENSION ends the session (FATAL) unless the loader is preloaded,
@@ -81,8 +97,11 @@ public final class SchemaMigrator {
                     || exists(st, "SELECT 1 FROM pg_settings WHERE name = 'timescaledb.disable_load'")) {
                 return SchemaMode.TIMESCALEDB;
             }
-            LOG.warn("TimescaleDB is installed on the target but not preloaded; using plain PostgreSQL. To use it, add"
-                    + " timescaledb to shared_preload_libraries in postgresql.conf and restart the server");
+            if (forced != null) {
+                // the same sentence as auto's warning: forcing the mode cannot make the server load the library
+                throw new IllegalArgumentException("stockula.schema.mode = timescaledb: " + NOT_PRELOADED);
+            }
+            LOG.warn("{} (using plain PostgreSQL until then)", NOT_PRELOADED);
             return SchemaMode.POSTGRES;
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("cannot inspect the target database: " + e.getMessage(), e);

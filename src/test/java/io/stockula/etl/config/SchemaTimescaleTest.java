@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stockula.etl.ops.RollupRefresher;
 import io.stockula.etl.testsupport.TestDatabases;
+import io.stockula.etl.testsupport.TimescaleJobs;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
@@ -11,8 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The schema on a real TimescaleDB (2.23, PostgreSQL 17, over the wire through src/test/tsdb): hypertables,
- * compression, policies and continuous aggregates.
+ * The schema on the real TimescaleDB server (2.28 on PostgreSQL 15, {@link TestDatabases#freshTimescale()}):
+ * hypertables, compression, policies and continuous aggregates.
  */
 class SchemaTimescaleTest {
 
@@ -46,7 +47,8 @@ class SchemaTimescaleTest {
                 new RollupRefresher(db.dataSource(), SchemaMode.TIMESCALEDB).refreshAll();
                 RollupFixture.assertRollups(c);
 
-                // every policy job of our tables runs (the lane has no background workers: run them by hand)
+                // every policy job of our tables runs by hand (CALL run_job), off the background schedule
+                TimescaleJobs.takeOffSchedule(c);
                 List<List<String>> jobs = RollupFixture.rows(c, "SELECT job_id, proc_name FROM timescaledb_information.jobs"
                         + " WHERE hypertable_schema = '" + schema + "' ORDER BY job_id");
                 assertThat(jobs.stream().map(j -> j.get(1)).distinct().sorted())
