@@ -1,6 +1,9 @@
 package io.stockula.etl.cli;
 
 import io.stockula.etl.config.EtlSettings;
+import io.stockula.etl.config.Secrets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,6 +11,8 @@ import picocli.CommandLine.Option;
 
 /** Options every command takes: where the target database is, and configuration overrides. */
 public final class CommonOptions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommonOptions.class);
 
     @Option(names = "--db", paramLabel = "URL",
             description = "Target database, jdbc:postgresql://host:port/db (default: $STOCKULA_DB_URL, else the "
@@ -22,6 +27,7 @@ public final class CommonOptions {
     Map<String, String> properties = new LinkedHashMap<>();
 
     public EtlSettings settings(Map<String, String> commandOverrides) {
+        warnAboutPasswordsOnTheCommandLine();
         Map<String, String> overrides = new LinkedHashMap<>(properties);
         if (db != null) {
             overrides.put("stockula.db.url", db);
@@ -31,6 +37,25 @@ public final class CommonOptions {
                 overrides.put(k, v);
             }
         });
-        return EtlSettings.load(config, overrides);
+        EtlSettings settings = EtlSettings.load(config, overrides);
+        // read once: out of the system properties, which JMX (RuntimeMXBean) and Camel's properties would show
+        System.clearProperty("stockula.db.password");
+        return settings;
+    }
+
+    /** Other users see the command line in `ps` (and a -D in JMX): say so, and what to use instead. */
+    private void warnAboutPasswordsOnTheCommandLine() {
+        String where = null;
+        if (db != null && (Secrets.passwordParameter(db) != null || db.matches("(?s).*//[^/@?]*:[^/@?]*@.*"))) {
+            where = "--db";
+        } else if (properties.containsKey("stockula.db.password")) {
+            where = "-D stockula.db.password";
+        } else if (System.getProperty("stockula.db.password") != null) {
+            where = "the JVM option -Dstockula.db.password";
+        }
+        if (where != null) {
+            LOG.warn("A database password given in {} is visible to other users of this machine (ps, JMX): "
+                    + "prefer STOCKULA_DB_PASSWORD or STOCKULA_DB_PASSWORD_FILE", where);
+        }
     }
 }

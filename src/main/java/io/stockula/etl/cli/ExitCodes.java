@@ -1,6 +1,7 @@
 package io.stockula.etl.cli;
 
 import io.stockula.etl.config.DatabaseUnavailableException;
+import io.stockula.etl.config.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -24,7 +25,7 @@ public final class ExitCodes {
 
     public static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
         LOG.debug("command failed", e);
-        cmd.getErr().println("error: " + oneLine(e));
+        cmd.getErr().println("error: " + Secrets.redact(oneLine(e)));
         if (e instanceof DatabaseUnavailableException) {
             return DATABASE;
         }

@@ -57,8 +57,9 @@ public final class EtlRuntime implements AutoCloseable {
         main.bind("redeliveryCounter", new io.stockula.etl.ops.RedeliveryCounter());
         main.bind("runHistory", new RunHistory(ds));
         main.bind("rollupRefresher", new RollupRefresher(ds, boot.mode()));
-        main.bind("databaseHealthCheck", new DatabaseHealthCheck(ds, boot.metrics(), boot.database().url()
-                + " (" + boot.mode().name().toLowerCase() + ")"));
+        main.bind("databaseHealthCheck", new DatabaseHealthCheck(ds, boot.metrics(),
+                s.getBoolean("stockula.management.show-details", false)
+                        ? boot.database().url() + " (" + boot.mode().name().toLowerCase() + ")" : null));
         RuntimeModules.ALL.forEach(m -> m.bind(boot, main::bind));
         beans.forEach(main::bind);
     }

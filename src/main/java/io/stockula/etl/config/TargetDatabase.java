@@ -39,6 +39,19 @@ public final class TargetDatabase implements AutoCloseable {
         EmbeddedPostgres embedded = null;
         String user = settings.get("stockula.db.user");
         String password = password(settings);
+        if (url != null) {
+            Secrets.register(Secrets.passwordParameter(url));
+            // jdbc:postgresql://user:password@host/db is not understood by the driver: take the credentials out
+            java.util.regex.Matcher userInfo = USER_INFO.matcher(url);
+            if (userInfo.find()) {
+                String[] cred = userInfo.group(1).split(":", 2);
+                user = decode(cred[0]);
+                password = cred.length > 1 ? decode(cred[1]) : password;
+                Secrets.register(cred.length > 1 ? cred[1] : null);
+                url = url.substring(0, userInfo.start()) + "//" + url.substring(userInfo.end());
+            }
+        }
+        Secrets.register(password);
         if (url == null) {
             int port = settings.getInt("stockula.embedded.port", 54329);
             Path dir = Path.of(settings.get("stockula.embedded.data-dir",
@@ -84,8 +97,14 @@ public final class TargetDatabase implements AutoCloseable {
                 closeQuietly(embedded);
             }
             throw new DatabaseUnavailableException("cannot connect to target database " + redact(url) + ": "
-                    + rootMessage(e), e);
+                    + Secrets.redact(rootMessage(e)), e);
         }
+    }
+
+    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("//([^/@?]*)@");
+
+    private static String decode(String s) {
+        return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String password(EtlSettings settings) {
@@ -124,13 +143,16 @@ public final class TargetDatabase implements AutoCloseable {
 
     /** The URL without credentials, for logs and messages. */
     public static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("//[^/@]*:[^/@]*@", "//***@");
+        return Secrets.redact(url);
     }
 
     static String rootMessage(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {
             c = c.getCause();
+        }
+        if (c instanceof java.net.UnknownHostException) {
+            return "unknown host " + c.getMessage();
         }
         return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     }

@@ -11,6 +11,7 @@ public final class DatabaseHealthCheck extends AbstractHealthCheck {
 
     private final DataSource dataSource;
     private final EtlMetrics metrics;
+    /** Where the database is and why it failed; null: not shown (the endpoint may be reachable by others). */
     private final String description;
 
     public DatabaseHealthCheck(DataSource dataSource, EtlMetrics metrics, String description) {
@@ -44,7 +45,9 @@ public final class DatabaseHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        builder.detail("database", description);
+        if (description != null) {
+            builder.detail("database", description);
+        }
         try (Connection c = dataSource.getConnection()) {
             if (c.isValid(3)) {
                 metrics.gauge("stockula.database.up", "1 when the target database answers", 1);
@@ -53,8 +56,8 @@ public final class DatabaseHealthCheck extends AbstractHealthCheck {
             }
             builder.message("connection not valid");
         } catch (Exception e) {
-            builder.message(e.getMessage());
-            builder.error(e);
+            builder.message(description == null ? "target database not reachable"
+                    : io.stockula.etl.config.Secrets.redact(e.getMessage()));
         }
         metrics.gauge("stockula.database.up", "1 when the target database answers", 0);
         builder.down();

@@ -1,6 +1,7 @@
 package io.stockula.etl.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stockula.etl.config.Secrets;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.sql.Connection;
@@ -79,8 +80,8 @@ public final class DeadLetterStore {
             ps.setString(4, category.label());
             ps.setInt(5, attempts);
             ps.setString(6, error == null ? null : error.getClass().getName());
-            ps.setString(7, error == null ? null : String.valueOf(error.getMessage()));
-            ps.setString(8, error == null ? null : stackTrace(error));
+            ps.setString(7, error == null ? null : Secrets.redact(String.valueOf(error.getMessage())));
+            ps.setString(8, error == null ? null : Secrets.redact(stackTrace(error)));
             ps.setString(9, headers);
             ps.setString(10, body);
             try (var rs = ps.executeQuery()) {

@@ -46,7 +46,7 @@ public final class RunHistory {
             ps.setLong(4, merged);
             ps.setLong(5, rejected);
             ps.setString(6, json(details));
-            ps.setString(7, error);
+            ps.setString(7, io.stockula.etl.config.Secrets.redact(error));
             ps.setLong(8, runId);
             ps.executeUpdate();
         } catch (SQLException e) {
