@@ -156,8 +156,9 @@ public final class TableSpec {
      * target side to the segments (symbol) and chunks (time) the batch can touch, as constants the planner sees.
      */
     String deleteUnchangedSql() {
-        List<String> compared = columns.stream().filter(c -> !key.contains(c.name()) && !AUDIT_COLUMNS.contains(c.name()))
-                .map(Column::sql).toList();
+        // compared as the upsert compares: bookkeeping and as_of alone are no change
+        List<String> compared = columns.stream().filter(c -> !key.contains(c.name()) && !AUDIT_COLUMNS.contains(c.name())
+                && !c.name().equals(AS_OF)).map(Column::sql).toList();
         StringBuilder sql = new StringBuilder("DELETE FROM ").append(stageTable()).append(" s USING ").append(table)
                 .append(" t WHERE ").append(key.stream().map(k -> "t.\"" + k + "\" = s.\"" + k + "\"")
                         .collect(Collectors.joining(" AND ")));
