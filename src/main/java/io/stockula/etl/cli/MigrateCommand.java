@@ -71,6 +71,7 @@ public final class MigrateCommand implements Callable<Integer> {
             sync.addRoutes(runtime.context());
             Throwable failure = waitUntilDrained(sync);
             runtime.close(); // stop reading before summing up
+            sync.release();
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             Exception rollupFailure = null;
             if (failure == null && !skipRollups) {

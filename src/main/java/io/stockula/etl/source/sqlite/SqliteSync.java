@@ -62,6 +62,7 @@ public final class SqliteSync {
     private final Map<String, TableState> tables = new LinkedHashMap<>();
     private volatile Long runId;
     private volatile CamelContext context;
+    private SourceLock lock;
 
     public SqliteSync(SqliteSource source, DataSource target, EtlMetrics metrics, String pipeline, int batchSize,
                       boolean trackMerged) {
@@ -95,6 +96,14 @@ public final class SqliteSync {
      * rewritten).
      */
     public List<String> prepare(List<String> requested, boolean restart) {
+        if (lock == null) {
+            try {
+                lock = SourceLock.acquire(target, source.id());
+            } catch (SQLException e) {
+                throw new io.stockula.etl.config.DatabaseUnavailableException("cannot lock " + source.id()
+                        + " in the target: " + e.getMessage(), e);
+            }
+        }
         Map<String, Set<String>> present = source.tables();
         List<String> chosen = new ArrayList<>();
         for (String table : requested.isEmpty() ? new ArrayList<>(present.keySet()) : requested) {
@@ -172,6 +181,14 @@ public final class SqliteSync {
         }
         LOG.info("{}: {} rows in the source, checkpoint at rowid {}{}", table, t.progress.sourceRows, t.committedRowid,
                 t.hasUpdatedAt ? ", changes followed from updated_at " + t.committedWatermark : " (no updated_at: new rows only)");
+    }
+
+    /** Lets another process write this source into the target (also done when the pool closes). */
+    public synchronized void release() {
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
     }
 
     /**
