@@ -22,6 +22,7 @@ public final class Batch {
     private boolean lastOfRead;
     private boolean insertOnly;
     private String cursor;
+    private boolean lookBack;
 
     public Batch(TableSpec spec, String pipeline, String source, String sourceTable, List<Row> rows) {
         this.spec = spec;
@@ -106,6 +107,15 @@ public final class Batch {
 
     public void setCursor(String cursor) {
         this.cursor = cursor;
+    }
+
+    /** Rows read again by the sync's look-back (already counted when first read). */
+    public boolean isLookBack() {
+        return lookBack;
+    }
+
+    public void setLookBack(boolean lookBack) {
+        this.lookBack = lookBack;
     }
 
     public long mergedCount() {
