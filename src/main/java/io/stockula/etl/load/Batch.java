@@ -23,6 +23,7 @@ public final class Batch {
     private boolean insertOnly;
     private String cursor;
     private boolean lookBack;
+    private long readEpoch;
 
     public Batch(TableSpec spec, String pipeline, String source, String sourceTable, List<Row> rows) {
         this.spec = spec;
@@ -116,6 +117,15 @@ public final class Batch {
 
     public void setLookBack(boolean lookBack) {
         this.lookBack = lookBack;
+    }
+
+    /** Which generation of its reader's position the batch was read in (a rewind starts a new one). */
+    public long readEpoch() {
+        return readEpoch;
+    }
+
+    public void setReadEpoch(long readEpoch) {
+        this.readEpoch = readEpoch;
     }
 
     public long mergedCount() {

@@ -3,7 +3,6 @@ package io.stockula.etl.source.sqlite;
 import io.stockula.etl.config.Bootstrap;
 import io.stockula.etl.config.EtlSettings;
 import io.stockula.etl.config.RuntimeModule;
-import io.stockula.etl.ops.DeadLetterStore;
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
 
@@ -32,15 +31,5 @@ public final class SqliteModule implements RuntimeModule {
         if (source != null) {
             registry.accept("sqliteDb", source.dataSource());
         }
-    }
-
-    /** Wires the writer route's dead letters back to the sync, once the dead-letter store exists. */
-    static void listen(DeadLetterStore store, SqliteSync sync) {
-        store.onDeadLetter("sqlite-writer", (exchange, error) -> {
-            Object body = exchange.getIn().getBody();
-            if (body instanceof io.stockula.etl.load.Batch batch) {
-                sync.failed(batch, error);
-            }
-        });
     }
 }
