@@ -22,6 +22,9 @@ public final class SqliteModule implements RuntimeModule {
         SqliteSync sync = new SqliteSync(source, boot.database().dataSource(), boot.metrics(), pipeline,
                 s.getInt("stockula.sqlite.batch-size", 20000), "migration".equals(pipeline), boot.tradingDates(),
                 boot.units());
+        if (!"migration".equals(pipeline)) { // `migrate` reads every row anyway; the look-back is for following
+            sync.withLookBack(java.time.Duration.ofMillis(s.getLong("stockula.sqlite.look-back", 300_000)));
+        }
         registry.accept("sqliteSync", sync);
         registry.accept("sqlitePollStrategy", new SqlitePollStrategy(sync, boot.metrics()));
         registry.accept("sqliteRowMapper", new SourceRowMapperFactory());

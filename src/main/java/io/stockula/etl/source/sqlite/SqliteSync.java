@@ -63,6 +63,7 @@ public final class SqliteSync {
     private volatile Long runId;
     private volatile CamelContext context;
     private SourceLock lock;
+    private java.time.Duration lookBack = java.time.Duration.ZERO;
 
     public SqliteSync(SqliteSource source, DataSource target, EtlMetrics metrics, String pipeline, int batchSize,
                       boolean trackMerged) {
@@ -83,6 +84,17 @@ public final class SqliteSync {
 
     public SqliteSource source() {
         return source;
+    }
+
+    /**
+     * The changed-rows look-back (stockula.sqlite.look-back): once the cursor is drained, rows stamped up to this long
+     * before the watermark are read again on every poll, for this long after the watermark last moved. Stockula's
+     * UPDATEs stamp whole seconds (an update in the watermark's second sorts below a stamp with a fraction) and a
+     * later commit can carry an earlier stamp; the upsert makes re-read unchanged rows cheap. Zero turns it off.
+     */
+    public SqliteSync withLookBack(java.time.Duration lookBack) {
+        this.lookBack = lookBack;
+        return this;
     }
 
     public void setRunId(Long runId) {
@@ -309,7 +321,7 @@ public final class SqliteSync {
                 if (t.newDrained) {
                     startChangedReader(t);
                 }
-                return null;
+                return cursor == Cursor.CHANGED_ROWS ? lookBack(t) : null;
             }
             List<Row> out = new ArrayList<>(rows.size());
             long maxRowid = from.rowid();
@@ -381,6 +393,55 @@ public final class SqliteSync {
         return batch;
     }
 
+    /**
+     * The look-back pass of a drained changed-rows cursor: rows whose updated_at is, as a time (julianday: the two
+     * formats Stockula writes compare as instants, not as text), within the look-back below the committed watermark.
+     * The newest first, at most a batch: the rows nearest the watermark are the ones a text comparison misses. A batch
+     * whose checkpoint does not move (it still fails as stale if the watermark moved meanwhile); null when the
+     * look-back is off, over, or finds nothing.
+     */
+    private Batch lookBack(TableState t) {
+        if (lookBack.isZero() || t.committedWatermark == null || t.committedWatermark.isEmpty() || t.inflight > 0
+                || System.nanoTime() - t.watermarkMovedAt > lookBack.toNanos()) {
+            return null;
+        }
+        String table = t.mapping.sourceTable();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (Connection c = source.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT rowid AS " + SqliteSource.ROWID + ", * FROM \"" + table + "\" WHERE julianday(updated_at)"
+                        + " >= julianday(?) - ? ORDER BY updated_at DESC, rowid DESC LIMIT " + batchSize)) {
+            ps.setString(1, t.committedWatermark);
+            ps.setDouble(2, lookBack.toMillis() / 86_400_000.0);
+            try (ResultSet rs = ps.executeQuery()) {
+                var mapper = new SourceRowMapperFactory().newColumnRowMapper();
+                int n = 0;
+                while (rs.next()) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> row = (Map<String, Object>) mapper.mapRow(rs, n++);
+                    rows.add(row);
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warn("{}: look-back read failed ({}); the next poll tries again", table, e.getMessage());
+            return null;
+        }
+        if (rows.isEmpty()) {
+            return null;
+        }
+        List<Row> out = new ArrayList<>(rows.size());
+        for (Map<String, Object> src : rows) {
+            out.add(t.mapping.toRow(src, mappingContext));
+        }
+        Checkpoint cp = new Checkpoint(source.id(), table, Checkpoint.Kind.WATERMARK, 0, t.committedWatermark,
+                t.committedWatermarkRowid, 0, t.committedWatermark, t.committedWatermarkRowid);
+        t.inflight++;
+        Batch batch = new Batch(t.mapping.spec(), pipeline, source.id(), table, out).withCheckpoint(cp).withRunId(runId);
+        batch.setCursor(Cursor.CHANGED_ROWS.name());
+        batch.setLookBack(true);
+        batch.setReadEpoch(t.epoch);
+        return batch;
+    }
+
     // ---- called by the writer route ----------------------------------------------------------------------------
 
     public void committed(Batch batch) {
@@ -392,6 +453,9 @@ public final class SqliteSync {
             if (cp.kind() == Checkpoint.Kind.ROWID) {
                 t.committedRowid = cp.toRowid();
             } else {
+                if (!java.util.Objects.equals(cp.toWatermark(), t.committedWatermark)) {
+                    t.watermarkMovedAt = System.nanoTime();
+                }
                 t.committedWatermark = cp.toWatermark();
                 t.committedWatermarkRowid = cp.toWatermarkRowid();
             }
@@ -401,7 +465,9 @@ public final class SqliteSync {
                     reasons.add(reason);
                 }
             }
-            t.progress.add(batch.rowsRead(), batch.rows().size(), batch.result(), reasons);
+            if (!batch.isLookBack()) { // rows read again are not new work: progress counts each row once
+                t.progress.add(batch.rowsRead(), batch.rows().size(), batch.result(), reasons);
+            }
             if (batch.isLastOfRead()) {
                 t.idle(Cursor.valueOf(batch.cursor()));
             }
@@ -536,6 +602,8 @@ public final class SqliteSync {
         long committedRowid;
         String committedWatermark;
         long committedWatermarkRowid;
+        /** System.nanoTime() of the last watermark move (or of start-up): the look-back runs for a while after it. */
+        long watermarkMovedAt = System.nanoTime();
         int inflight;
         volatile boolean newDrained;
         volatile boolean changedDrained;
