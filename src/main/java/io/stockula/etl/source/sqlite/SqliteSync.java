@@ -63,6 +63,7 @@ public final class SqliteSync {
     private volatile Long runId;
     private volatile CamelContext context;
     private SourceLock lock;
+    private final Object routeLock = new Object();
     private java.time.Duration lookBack = java.time.Duration.ZERO;
 
     public SqliteSync(SqliteSource source, DataSource target, EtlMetrics metrics, String pipeline, int batchSize,
@@ -220,13 +221,17 @@ public final class SqliteSync {
 
     /** Adds the reader routes of the prepared tables from the templates in routes/sqlite-migration.yaml. */
     public void addRoutes(CamelContext context) throws Exception {
-        this.context = context;
-        for (TableState t : tables.values()) {
-            String table = t.mapping.sourceTable();
-            TemplatedRouteBuilder.builder(context, "sqlite-new-rows").routeId("sqlite-new-" + table)
-                    .parameter("table", table).add();
-            if (!t.hasUpdatedAt) {
-                t.changedDrained = true;
+        // one thread at a time adds routes: the readers already started would otherwise add their changed-rows
+        // readers while this loop still adds (Camel's route lists are not made for that: ConcurrentModificationException)
+        synchronized (routeLock) {
+            this.context = context;
+            for (TableState t : tables.values()) {
+                String table = t.mapping.sourceTable();
+                if (!t.hasUpdatedAt) {
+                    t.changedDrained = true;
+                }
+                TemplatedRouteBuilder.builder(context, "sqlite-new-rows").routeId("sqlite-new-" + table)
+                        .parameter("table", table).add();
             }
         }
     }
@@ -237,16 +242,18 @@ public final class SqliteSync {
      * with the bulk load for CPU.
      */
     private void startChangedReader(TableState t) {
-        if (!t.hasUpdatedAt || t.changedStarted || context == null) {
-            return;
-        }
-        t.changedStarted = true;
-        String table = t.mapping.sourceTable();
-        try {
-            TemplatedRouteBuilder.builder(context, "sqlite-changed-rows").routeId("sqlite-changed-" + table)
-                    .parameter("table", table).add();
-        } catch (Exception e) {
-            t.failure = e;
+        synchronized (routeLock) {
+            if (!t.hasUpdatedAt || t.changedStarted || context == null) {
+                return;
+            }
+            t.changedStarted = true;
+            String table = t.mapping.sourceTable();
+            try {
+                TemplatedRouteBuilder.builder(context, "sqlite-changed-rows").routeId("sqlite-changed-" + table)
+                        .parameter("table", table).add();
+            } catch (Exception e) {
+                t.failure = e;
+            }
         }
     }
 
