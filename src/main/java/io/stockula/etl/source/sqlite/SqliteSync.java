@@ -1,6 +1,7 @@
 package io.stockula.etl.source.sqlite;
 
 import io.stockula.etl.load.Batch;
+import io.stockula.etl.load.BatchWriter;
 import io.stockula.etl.load.Checkpoint;
 import io.stockula.etl.load.LongHashSet;
 import io.stockula.etl.load.Row;
@@ -63,6 +64,7 @@ public final class SqliteSync {
     private volatile Long runId;
     private volatile CamelContext context;
     private SourceLock lock;
+    private final BatchWriter splittingWriter;
     private final Object routeLock = new Object();
     private java.time.Duration lookBack = java.time.Duration.ZERO;
 
@@ -80,6 +82,7 @@ public final class SqliteSync {
         this.pipeline = pipeline;
         this.batchSize = batchSize;
         this.trackMerged = trackMerged;
+        this.splittingWriter = new BatchWriter(target, metrics);
         this.mappingContext = new MappingContext(dates, OffsetDateTime.now(ZoneOffset.UTC), units);
     }
 
@@ -474,6 +477,7 @@ public final class SqliteSync {
             }
             if (!batch.isLookBack()) { // rows read again are not new work: progress counts each row once
                 t.progress.add(batch.rowsRead(), batch.rows().size(), batch.result(), reasons);
+            t.progress.deadLettered.addAndGet(batch.deadLettered());
             }
             if (batch.isLastOfRead()) {
                 t.idle(Cursor.valueOf(batch.cursor()));
@@ -522,6 +526,21 @@ public final class SqliteSync {
     public void batchFailed(Batch batch, Throwable error, Integer redeliveries) {
         TableState t = state(batch.sourceTable());
         int attempts = 1 + (redeliveries == null ? 0 : redeliveries);
+        if (BatchWriter.rowSpecific(error) && !superseded(batch)) {
+            // a poison batch: written in parts, the rows the target refuses dead-lettered one by one
+            try {
+                int dead = splittingWriter.writeSplitting(batch, "sqlite-writer", attempts);
+                LOG.warn("{}: batch ({}) refused {} time(s) ({}): split, {} row(s) dead-lettered, the rest written",
+                        batch.sourceTable(), batch.checkpoint(), attempts, oneLine(error), dead);
+                committed(batch);
+                return;
+            } catch (io.stockula.etl.load.StaleBatchException e) {
+                stale(batch);
+                return;
+            } catch (SQLException | RuntimeException e) {
+                error = e;
+            }
+        }
         BatchNotWrittenException failure = new BatchNotWrittenException(batch.sourceTable() + ": batch (" + batch.checkpoint()
                 + ") not written after " + attempts + " attempt(s): " + oneLine(error), error);
         synchronized (t) {
