@@ -51,6 +51,7 @@ public final class SqliteSync {
     public enum Cursor { NEW_ROWS, CHANGED_ROWS }
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteSync.class);
+    private static final Object ROUTE_ADDING = new Object();
 
     private final SqliteSource source;
     private final EtlMetrics metrics;
@@ -225,9 +226,13 @@ public final class SqliteSync {
         }
         t.changedStarted = true;
         String table = t.mapping.sourceTable();
+        // readers and the writer drain tables at the same moment: Camel's model is not safe for routes added at
+        // once from several threads (a ConcurrentModificationException stopped migrations), so one at a time
         try {
-            TemplatedRouteBuilder.builder(context, "sqlite-changed-rows").routeId("sqlite-changed-" + table)
-                    .parameter("table", table).add();
+            synchronized (ROUTE_ADDING) {
+                TemplatedRouteBuilder.builder(context, "sqlite-changed-rows").routeId("sqlite-changed-" + table)
+                        .parameter("table", table).add();
+            }
         } catch (Exception e) {
             t.failure = e;
         }
