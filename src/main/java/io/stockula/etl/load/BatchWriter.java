@@ -145,15 +145,20 @@ public final class BatchWriter {
             long merged = batch.mergedCount();
             batch.setResult(new BatchResult(counts[i][0], counts[i][1], unchanged, batch.rejected().size(), merged,
                     counts[i][2], nanos));
-            metrics.records(batch.pipeline(), spec.table(), "loaded", batch.rows().size() - merged
-                    - (deadRows == null ? 0 : deadRows.size()));
-            metrics.records(batch.pipeline(), spec.table(), "merged", merged);
-            metrics.records(batch.pipeline(), spec.table(), "rejected", batch.rejected().size());
+            if (batch.isLookBack()) { // rows read again: only what they changed is news
+                metrics.records(batch.pipeline(), spec.table(), "loaded", counts[i][0] + counts[i][1]);
+                metrics.records(batch.pipeline(), spec.table(), "rejected", counts[i][3]);
+            } else {
+                metrics.records(batch.pipeline(), spec.table(), "loaded", batch.rows().size() - merged
+                        - (deadRows == null ? 0 : deadRows.size()));
+                metrics.records(batch.pipeline(), spec.table(), "merged", merged);
+                metrics.records(batch.pipeline(), spec.table(), "rejected", batch.rejected().size());
+            }
             metrics.batchWrite(spec.table(), Duration.ofNanos(nanos));
         }
     }
 
-    /** One batch inside the caller's transaction: {inserted, updated, stocks created}. */
+    /** One batch inside the caller's transaction: {inserted, updated, stocks created, rejected rows recorded}. */
     private long[] writeIn(Connection c, Batch batch, List<Row> rows, MergedRecords merges, List<DeadRow> deadRows)
             throws SQLException {
         TableSpec spec = batch.spec();
@@ -167,12 +172,12 @@ public final class BatchWriter {
                 counts = stageAndUpsert(c, spec, rows);
             }
         }
-        insertRejected(c, batch);
+        long recorded = insertRejected(c, batch);
         merges.write(c, batch);
         if (batch.checkpoint() != null) {
             advance(c, batch.checkpoint(), batch.rowsRead());
         }
-        return counts;
+        return new long[] {counts[0], counts[1], counts[2], recorded};
     }
 
     /** Writes the rows under a savepoint; if the target refuses one of them, each half again, down to single rows. */
@@ -356,12 +361,19 @@ public final class BatchWriter {
         }
     }
 
-    private void insertRejected(Connection c, Batch batch) throws SQLException {
+    /**
+     * Quarantines the batch's rejected rows; returns how many were recorded. Rows read again by the sync's
+     * look-back are recorded only when that version of the row is not in rejected_records yet.
+     */
+    private long insertRejected(Connection c, Batch batch) throws SQLException {
         if (batch.rejected().isEmpty()) {
-            return;
+            return 0;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO rejected_records (source, source_table, target_table,"
-                + " source_key, reason_codes, record, run_id) VALUES (?,?,?,?,?,?::jsonb,?)")) {
+        String sql = "INSERT INTO rejected_records (source, source_table, target_table, source_key, reason_codes, record,"
+                + " run_id) SELECT ?,?,?,?,?,?::jsonb,?" + (batch.isLookBack() ? " WHERE NOT EXISTS (SELECT 1 FROM"
+                + " rejected_records x WHERE x.source = ? AND x.source_table = ? AND x.source_key = ? AND x.record = ?::jsonb)"
+                : "");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Row r : batch.rejected()) {
                 ps.setString(1, batch.source());
                 ps.setString(2, batch.sourceTable());
@@ -375,13 +387,27 @@ public final class BatchWriter {
                 } else {
                     ps.setLong(7, batch.runId());
                 }
+                if (batch.isLookBack()) {
+                    ps.setString(8, batch.source());
+                    ps.setString(9, batch.sourceTable());
+                    ps.setString(10, r.sourceKey());
+                    ps.setString(11, recordJson(r.original()));
+                }
                 ps.addBatch();
-                for (String reason : r.reasons()) {
+            }
+            int[] done = ps.executeBatch();
+            long recorded = 0;
+            for (int i = 0; i < done.length; i++) {
+                if (done[i] == 0) {
+                    continue; // already recorded
+                }
+                recorded++;
+                for (String reason : batch.rejected().get(i).reasons()) {
                     metrics.validationFailure(batch.spec().table(), reason.contains(":")
                             ? reason.substring(0, reason.indexOf(':')) : reason);
                 }
             }
-            ps.executeBatch();
+            return recorded;
         }
     }
 

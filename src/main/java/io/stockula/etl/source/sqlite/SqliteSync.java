@@ -406,7 +406,8 @@ public final class SqliteSync {
     /**
      * The look-back pass of a drained changed-rows cursor: rows whose updated_at is, as a time (julianday: the two
      * formats Stockula writes compare as instants, not as text), within the look-back below the committed watermark.
-     * The newest first, at most a batch: the rows nearest the watermark are the ones a text comparison misses. A batch
+     * At most a batch, the newest (the rows nearest the watermark are the ones a text comparison misses), in the
+     * cursor's order (so that rows merging into one key resolve as they did when first read). A batch
      * whose checkpoint does not move (it still fails as stale if the watermark moved meanwhile); null when the
      * look-back is off, over, or finds nothing.
      */
@@ -418,8 +419,9 @@ public final class SqliteSync {
         String table = t.mapping.sourceTable();
         List<Map<String, Object>> rows = new ArrayList<>();
         try (Connection c = source.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT rowid AS " + SqliteSource.ROWID + ", * FROM \"" + table + "\" WHERE julianday(updated_at)"
-                        + " >= julianday(?) - ? ORDER BY updated_at DESC, rowid DESC LIMIT " + batchSize)) {
+                "SELECT * FROM (SELECT rowid AS " + SqliteSource.ROWID + ", * FROM \"" + table + "\" WHERE"
+                        + " julianday(updated_at) >= julianday(?) - ? ORDER BY updated_at DESC, rowid DESC LIMIT " + batchSize
+                        + ") ORDER BY updated_at, " + SqliteSource.ROWID)) {
             ps.setString(1, t.committedWatermark);
             ps.setDouble(2, lookBack.toMillis() / 86_400_000.0);
             try (ResultSet rs = ps.executeQuery()) {
