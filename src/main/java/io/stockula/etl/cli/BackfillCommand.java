@@ -99,6 +99,10 @@ public final class BackfillCommand implements Callable<Integer> {
             out.printf("failed: %s %s: %s%s%n", f.symbol(), f.what(), f.reason(),
                     f.deadLetterId() == null ? "" : " (dead letter #" + f.deadLetterId() + ")");
         }
+        if (run.spooledDeadLetters() > 0) {
+            out.printf("%d dead letter(s) only in the local spool (the database was away): stored when it answers again%n",
+                    run.spooledDeadLetters());
+        }
         out.printf("every returned bar accounted for: %s%n", run.accounted() ? "yes" : "NO");
     }
 

@@ -53,7 +53,9 @@ public final class EtlRuntime implements AutoCloseable {
         main.bind("etlMetrics", boot.metrics());
         main.bind("recordValidation", new RecordValidation());
         main.bind("batchWriter", new BatchWriter(ds, boot.metrics()));
-        main.bind("deadLetterStore", new DeadLetterStore(ds, boot.metrics()));
+        main.bind("deadLetterStore", new DeadLetterStore(ds, boot.metrics(), new io.stockula.etl.ops.DeadLetterSpool(
+                Path.of(s.get("stockula.dead-letters.spool-dir", System.getProperty("user.home") + "/.stockula-etl/spool")),
+                boot.database().url())));
         main.bind("redeliveryCounter", new io.stockula.etl.ops.RedeliveryCounter());
         main.bind("runHistory", new RunHistory(ds));
         main.bind("rollupRefresher", new RollupRefresher(ds, boot.mode()));

@@ -32,9 +32,27 @@ public final class DeadLetterStore {
     private final DataSource dataSource;
     private final EtlMetrics metrics;
 
+    private final DeadLetterSpool spool;
+
     public DeadLetterStore(DataSource dataSource, EtlMetrics metrics) {
+        this(dataSource, metrics, null);
+    }
+
+    /** With a spool, a letter the database cannot take waits in a local file instead of being only logged. */
+    public DeadLetterStore(DataSource dataSource, EtlMetrics metrics, DeadLetterSpool spool) {
         this.dataSource = dataSource;
         this.metrics = metrics;
+        this.spool = spool;
+    }
+
+    /** Stores what waits in the spool (called before each new letter and by the database probe). */
+    public int drainSpool() {
+        return spool == null ? 0 : spool.drain(dataSource);
+    }
+
+    /** Letters waiting in the local spool for the database. */
+    public int spooled() {
+        return spool == null ? 0 : spool.pending();
     }
 
     public long store(Exchange exchange) {
@@ -60,6 +78,7 @@ public final class DeadLetterStore {
         }
         Letter letter = new Letter(routeId, endpoint, replayUri, category, attempts, error, headersJson(exchange.getIn().getHeaders()),
                 bodyText(exchange));
+        drainSpool();
         try (Connection c = dataSource.getConnection()) {
             long id = insert(c, letter);
             metrics.deadLetter(routeId, category);
@@ -69,6 +88,18 @@ public final class DeadLetterStore {
             return id;
         } catch (SQLException | RuntimeException e) {
             metrics.deadLetterWriteFailure();
+            if (spool != null) {
+                try {
+                    spool.append(letter);
+                    exchange.getIn().setHeader("StockulaDeadLetterSpooled", true);
+                    LOG.error("Dead letter from route {} after {} attempt(s) kept in {} (the database cannot take it: {});"
+                            + " stored when the database answers again: {}", routeId, attempts, spool.file(),
+                            Secrets.redact(String.valueOf(e.getMessage())), error == null ? "no exception" : error.getMessage());
+                    return -1;
+                } catch (java.io.IOException io) {
+                    LOG.error("dead letter spool {} not writable: {}", spool.file(), io.getMessage());
+                }
+            }
             LOG.error("DEAD LETTER NOT PERSISTED ({}): route={} endpoint={} attempts={} exception={} headers={} body={}",
                     e.getMessage(), routeId, endpoint, attempts, error, letter.headers(), truncate(letter.body(), 100_000), e);
             throw new IllegalStateException("dead letter could not be persisted: " + e.getMessage(), e);
@@ -91,9 +122,12 @@ public final class DeadLetterStore {
             ps.setString(3, l.replayUri());
             ps.setString(4, l.category().label());
             ps.setInt(5, l.attempts());
-            ps.setString(6, error == null ? null : error.getClass().getName());
+            ps.setString(6, error == null ? null : error instanceof DeadLetterSpool.SpooledException sp
+                    ? sp.originalClass() : error.getClass().getName());
             ps.setString(7, error == null ? null : Secrets.redact(String.valueOf(error.getMessage())));
-            ps.setString(8, error == null ? null : Secrets.redact(stackTrace(error)));
+            ps.setString(8, error == null ? null : error instanceof DeadLetterSpool.SpooledException
+                    ? "(kept in the local spool while the database was away: the stack trace is in the log)"
+                    : Secrets.redact(stackTrace(error)));
             ps.setString(9, l.headers());
             ps.setString(10, l.body());
             try (var rs = ps.executeQuery()) {

@@ -111,7 +111,18 @@ public final class YahooRun {
 
     /** Every bar Yahoo returned is skipped, rejected, loaded, merged or dead-lettered, for every symbol. */
     public boolean accounted() {
-        return symbols.values().stream().allMatch(SymbolTally::accounted);
+        return spooledDeadLetters.get() == 0 && symbols.values().stream().allMatch(SymbolTally::accounted);
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger spooledDeadLetters = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A dead letter of this run waits in the local spool (the database was away): not yet accounted for. */
+    public void deadLetterSpooled() {
+        spooledDeadLetters.incrementAndGet();
+    }
+
+    public int spooledDeadLetters() {
+        return spooledDeadLetters.get();
     }
 
     /**

@@ -90,6 +90,9 @@ public final class YahooRuns implements AggregationStrategy {
         long pending = exchange.getProperty(PENDING, 0L, Long.class);
         String symbol = exchange.getProperty(SYMBOL, String.class);
         YahooRun run = run(exchange);
+        if (Boolean.TRUE.equals(exchange.getIn().getHeader("StockulaDeadLetterSpooled", Boolean.class))) {
+            run.deadLetterSpooled();
+        }
         run.symbol(symbol == null ? "?" : symbol).deadLettered(pending);
         run.symbol(symbol == null ? "?" : symbol).requestDone(false);
         run.failure(new YahooRun.Failure(symbol, what(exchange), error == null ? "dead-lettered" : error.getMessage(),
