@@ -62,7 +62,7 @@ class DeadLetterChannelTest {
     }
 
     @Test
-    void aDeadLetterThatCannotBePersistedIsLoggedAndCounted() throws Exception {
+    void aDeadLetterThatCannotBePersistedIsSpooledCountedAndStoredLater() throws Exception {
         try (TestRuntime t = TestRuntime.postgres().start()) {
             try (var c = t.connection(); var st = c.createStatement()) {
                 st.execute("ALTER TABLE etl_dead_letters RENAME TO etl_dead_letters_gone");
@@ -70,8 +70,14 @@ class DeadLetterChannelTest {
             DeadLetterStore store = t.context().getRegistry().lookupByNameAndType("deadLetterStore", DeadLetterStore.class);
             var exchange = new org.apache.camel.support.DefaultExchange(t.context());
             exchange.getIn().setBody("lost?");
-            assertThatThrownBy(() -> store.store(exchange)).hasMessageContaining("dead letter could not be persisted");
+            assertThat(store.store(exchange)).as("kept in the spool, not stored").isEqualTo(-1);
             assertThat(t.boot.meterRegistry().get("stockula.dead.letter.write.failures").counter().count()).isEqualTo(1.0);
+            assertThat(store.spooled()).isEqualTo(1);
+            try (var c = t.connection(); var st = c.createStatement()) {
+                st.execute("ALTER TABLE etl_dead_letters_gone RENAME TO etl_dead_letters");
+            }
+            assertThat(store.drainSpool()).isEqualTo(1);
+            assertThat(t.rows("SELECT body FROM etl_dead_letters")).containsExactly(java.util.List.of("lost?"));
         }
     }
 }

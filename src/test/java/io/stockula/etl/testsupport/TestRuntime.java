@@ -24,6 +24,7 @@ public final class TestRuntime implements AutoCloseable {
         props.put("stockula.redelivery.delay", "10");
         props.put("stockula.redelivery.maximum-delay", "40");
         props.put("stockula.routes.dir", "routes");
+        props.put("stockula.dead-letters.spool-dir", System.getProperty("java.io.tmpdir") + "/stockula-test-spool");
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
             props.put(keyValues[i], keyValues[i + 1]);
         }
