@@ -102,7 +102,7 @@ public final class MigrateCommand implements Callable<Integer> {
                 if (ErrorCategory.of(failure) == ErrorCategory.TRANSIENT) {
                     throw new DatabaseUnavailableException(msg, failure);
                 }
-                throw new IllegalStateException(msg, failure);
+                throw new JobIncompleteException(msg, failure);
             }
             if (rollupFailure != null) {
                 throw new IllegalStateException("migration done, but the step \"refresh rollups\" failed: "
