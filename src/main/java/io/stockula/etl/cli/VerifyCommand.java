@@ -35,7 +35,7 @@ public final class VerifyCommand implements Callable<Integer> {
             SqliteSource source = SqliteSource.open(sqlite, boot.settings().getInt("stockula.sqlite.busy-timeout", 5000));
             RunHistory history = new RunHistory(boot.database().dataSource());
             long runId = history.start("verify", Map.of("source", source.id()));
-            List<Reconciler.TableReport> reports = new Reconciler(source, boot.database().dataSource()).reconcile(tables);
+            List<Reconciler.TableReport> reports = new Reconciler(source, boot.database().dataSource(), boot.units()).reconcile(tables);
             System.out.printf("%-18s %10s %10s %8s %9s %9s %10s %12s %7s  %s%n", "table", "source", "loaded", "merged",
                     "rejected", "missing", "differing", "unrecorded", "extra", "result");
             boolean ok = true;

@@ -15,6 +15,7 @@ public final class Bootstrap implements AutoCloseable {
     private final EtlMetrics metrics;
     private final TargetDatabase database;
     private final SchemaMode mode;
+    private final io.stockula.etl.transform.TradingDates tradingDates = new io.stockula.etl.transform.TradingDates();
 
     private Bootstrap(EtlSettings settings, PrometheusMeterRegistry registry, TargetDatabase database, SchemaMode mode) {
         this.settings = settings;
@@ -53,6 +54,20 @@ public final class Bootstrap implements AutoCloseable {
 
     public TargetDatabase database() {
         return database;
+    }
+
+    /**
+     * The trading-date rule with the zones this process knows, one per runtime: the SQLite sync and the Yahoo
+     * ingestion place a day's bar with the same zone, and a zone Yahoo reports is at once the sync's too.
+     */
+    public io.stockula.etl.transform.TradingDates tradingDates() {
+        return tradingDates;
+    }
+
+    /** The units of rate symbols (stockula.units.*). */
+    public io.stockula.etl.transform.PriceUnits units() {
+        return io.stockula.etl.transform.PriceUnits.of(settings.get("stockula.units.percent-symbols"),
+                settings.get("stockula.units.sqlite-decimal-symbols"));
     }
 
     public SchemaMode mode() {

@@ -37,27 +37,40 @@ public final class BatchWriter {
     }
 
     public Batch write(Batch batch) throws SQLException {
+        writeTogether(List.of(batch), null, null);
+        return batch;
+    }
+
+    /** A step of a transaction that the writer runs besides its batches. */
+    @FunctionalInterface
+    public interface SqlStep {
+        void run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Writes several batches in one transaction (a Yahoo response's bars and the dividends and splits that rebase
+     * them), with a step before (e.g. re-stamping a symbol's days in its new zone) and one after (e.g. marking a
+     * rebase done): all of it commits, or none of it.
+     */
+    public void writeTogether(List<Batch> batches, SqlStep before, SqlStep after) throws SQLException {
         long t0 = System.nanoTime();
-        TableSpec spec = batch.spec();
-        List<Row> rows = dedupe(batch);
-        long inserted = 0;
-        long updated = 0;
-        long stocksCreated = 0;
+        long[][] counts = new long[batches.size()][];
+        List<List<Row>> kept = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (!rows.isEmpty()) {
-                    long[] counts = batch.isInsertOnly() ? tryInsertOnly(c, spec, rows) : null;
-                    if (counts == null) {
-                        counts = stageAndUpsert(c, spec, rows);
-                    }
-                    inserted = counts[0];
-                    updated = counts[1];
-                    stocksCreated = counts[2];
+                if (before != null) {
+                    before.run(c);
                 }
-                insertRejected(c, batch);
-                if (batch.checkpoint() != null) {
-                    advance(c, batch.checkpoint(), batch.rowsRead());
+                for (int i = 0; i < batches.size(); i++) {
+                    Batch batch = batches.get(i);
+                    MergedRecords merges = new MergedRecords();
+                    List<Row> rows = dedupe(batch, merges);
+                    kept.add(rows);
+                    counts[i] = writeIn(c, batch, rows, merges);
+                }
+                if (after != null) {
+                    after.run(c);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -66,16 +79,37 @@ public final class BatchWriter {
             }
         }
         long nanos = System.nanoTime() - t0;
-        long unchanged = rows.size() - inserted - updated;
-        long merged = batch.mergedCount();
-        BatchResult result = new BatchResult(inserted, updated, unchanged, batch.rejected().size(), merged,
-                stocksCreated, nanos);
-        batch.setResult(result);
-        metrics.records(batch.pipeline(), spec.table(), "loaded", batch.rows().size() - merged);
-        metrics.records(batch.pipeline(), spec.table(), "merged", merged);
-        metrics.records(batch.pipeline(), spec.table(), "rejected", batch.rejected().size());
-        metrics.batchWrite(spec.table(), Duration.ofNanos(nanos));
-        return batch;
+        for (int i = 0; i < batches.size(); i++) {
+            Batch batch = batches.get(i);
+            TableSpec spec = batch.spec();
+            long unchanged = kept.get(i).size() - counts[i][0] - counts[i][1];
+            long merged = batch.mergedCount();
+            batch.setResult(new BatchResult(counts[i][0], counts[i][1], unchanged, batch.rejected().size(), merged,
+                    counts[i][2], nanos));
+            metrics.records(batch.pipeline(), spec.table(), "loaded", batch.rows().size() - merged);
+            metrics.records(batch.pipeline(), spec.table(), "merged", merged);
+            metrics.records(batch.pipeline(), spec.table(), "rejected", batch.rejected().size());
+            metrics.batchWrite(spec.table(), Duration.ofNanos(nanos));
+        }
+    }
+
+    /** One batch inside the caller's transaction: {inserted, updated, stocks created}. */
+    private long[] writeIn(Connection c, Batch batch, List<Row> rows, MergedRecords merges) throws SQLException {
+        TableSpec spec = batch.spec();
+        long[] counts = {0, 0, 0};
+        merges.snapshot(c, spec, rows);
+        if (!rows.isEmpty()) {
+            counts = batch.isInsertOnly() ? tryInsertOnly(c, spec, rows) : null;
+            if (counts == null) {
+                counts = stageAndUpsert(c, spec, rows);
+            }
+        }
+        insertRejected(c, batch);
+        merges.write(c, batch);
+        if (batch.checkpoint() != null) {
+            advance(c, batch.checkpoint(), batch.rowsRead());
+        }
+        return counts;
     }
 
     /** COPY into a temporary stage, create missing stock rows, upsert the stage: {inserted, updated, stocks}. */
@@ -144,8 +178,11 @@ public final class BatchWriter {
         }
     }
 
-    /** Keeps the last row of each natural key: ON CONFLICT cannot touch one target row twice in a statement. */
-    private static List<Row> dedupe(Batch batch) {
+    /**
+     * Keeps one row of each natural key (ON CONFLICT cannot touch one target row twice in a statement): the newest
+     * as_of, the later row when equal; the loser is marked merged and kept in merged_records.
+     */
+    private static List<Row> dedupe(Batch batch, MergedRecords merges) {
         List<Row> rows = batch.rows();
         if (rows.size() < 2) {
             return rows;
@@ -167,13 +204,25 @@ public final class BatchWriter {
         List<Row> out = new ArrayList<>(rows);
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
-            Integer prev = seen.put(r.key(spec), i);
-            if (prev != null) {
-                out.set(prev, null);
-                if (!r.isMerged()) {
-                    r.markMerged();
-                }
+            Integer prev = seen.get(r.key(spec));
+            if (prev == null) {
+                seen.put(r.key(spec), i);
+                continue;
             }
+            Row kept = out.get(prev);
+            boolean replaces = MergedRecords.replaces(r, kept, spec);
+            Row loser = replaces ? kept : r;
+            Row winner = replaces ? r : kept;
+            if (replaces) {
+                out.set(prev, null);
+                seen.put(r.key(spec), i);
+            } else {
+                out.set(i, null);
+            }
+            if (!loser.isMerged()) {
+                loser.markMerged();
+            }
+            merges.lost(loser, winner, spec);
         }
         out.removeIf(java.util.Objects::isNull);
         return out;

@@ -55,6 +55,21 @@ public final class LongHashSet {
         }
     }
 
+    public boolean contains(long v) {
+        if (v == EMPTY) {
+            return hasZero;
+        }
+        int mask = slots.length - 1;
+        int i = (int) (v ^ (v >>> 32)) & mask;
+        while (slots[i] != EMPTY) {
+            if (slots[i] == v) {
+                return true;
+            }
+            i = (i + 1) & mask;
+        }
+        return false;
+    }
+
     public int size() {
         return size + (hasZero ? 1 : 0);
     }

@@ -17,6 +17,12 @@ public final class TableSpec {
     /** Bookkeeping columns: never compared (a changed updated_at alone is not a change) and defaulted when null. */
     public static final Set<String> AUDIT_COLUMNS = Set.of("created_at", "updated_at");
 
+    /**
+     * A table with this column records as of when its values were true (price_history): a write replaces a row only
+     * with data at least as new, and a row without it never replaces one with it.
+     */
+    public static final String AS_OF = "as_of";
+
     private final String table;
     private final List<Column> columns;
     private final List<String> key;
@@ -100,7 +106,9 @@ public final class TableSpec {
         }
         List<Column> updatable = columns.stream().filter(c -> !key.contains(c.name()) && !c.name().equals("created_at"))
                 .toList();
-        List<Column> compared = updatable.stream().filter(c -> !AUDIT_COLUMNS.contains(c.name())).toList();
+        // as_of is not compared: a re-read with the same values is no change (the row keeps the as_of it was written with)
+        List<Column> compared = updatable.stream().filter(c -> !AUDIT_COLUMNS.contains(c.name()) && !c.name().equals(AS_OF))
+                .toList();
         String keySql = key.stream().map(k -> "\"" + k + "\"").collect(Collectors.joining(", "));
         StringBuilder sql = new StringBuilder("WITH up AS (INSERT INTO ").append(table).append(" AS t (")
                 .append(columnList()).append(") SELECT ").append(String.join(", ", select))
@@ -110,8 +118,11 @@ public final class TableSpec {
         } else {
             sql.append("UPDATE SET ").append(updatable.stream().map(c -> c.sql() + " = EXCLUDED." + c.sql())
                     .collect(Collectors.joining(", ")));
+            if (has(AS_OF)) {
+                sql.append(" WHERE (t.\"as_of\" IS NULL OR EXCLUDED.\"as_of\" >= t.\"as_of\")");
+            }
             if (!compared.isEmpty()) {
-                sql.append(" WHERE (").append(compared.stream().map(c -> "t." + c.sql()).collect(Collectors.joining(", ")))
+                sql.append(has(AS_OF) ? " AND (" : " WHERE (").append(compared.stream().map(c -> "t." + c.sql()).collect(Collectors.joining(", ")))
                         .append(") IS DISTINCT FROM (")
                         .append(compared.stream().map(c -> "EXCLUDED." + c.sql()).collect(Collectors.joining(", ")))
                         .append(")");

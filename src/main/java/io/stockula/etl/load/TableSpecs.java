@@ -33,8 +33,9 @@ public final class TableSpecs {
     public static final TableSpec PRICE_HISTORY = spec("price_history", List.of("symbol", "interval_type", "timestamp"),
             new PriceBarValidator(Duration.ofDays(2)),
             "symbol", TEXT, "timestamp", TIMESTAMPTZ, "interval_type", TEXT, "open_price", DOUBLE, "high_price", DOUBLE,
-            "low_price", DOUBLE, "close_price", DOUBLE, "volume", BIGINT, "created_at", TIMESTAMPTZ,
-            "updated_at", TIMESTAMPTZ);
+            "low_price", DOUBLE, "close_price", DOUBLE, "volume", BIGINT, "raw_open", DOUBLE, "raw_high", DOUBLE,
+            "raw_low", DOUBLE, "raw_close", DOUBLE, "adj_close", DOUBLE, "source", TEXT, "as_of", TIMESTAMPTZ,
+            "created_at", TIMESTAMPTZ, "updated_at", TIMESTAMPTZ);
 
     public static final TableSpec DIVIDENDS = spec("dividends", List.of("symbol", "date"), EventValidator.dividends(),
             "symbol", TEXT, "date", DATE, "amount", DOUBLE, "created_at", TIMESTAMPTZ, "updated_at", TIMESTAMPTZ);

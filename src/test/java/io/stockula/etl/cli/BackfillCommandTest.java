@@ -48,7 +48,11 @@ class BackfillCommandTest {
         return cli.execute(all.toArray(String[]::new));
     }
 
-    /** Every bar of a fixture with prices: "symbol|epoch of its trading date's midnight|open|high|low|close|volume". */
+    /**
+     * Every bar of a fixture with prices: "symbol|epoch of its trading date's midnight|open|high|low|close|volume" in
+     * Stockula's basis (yfinance auto_adjust: O/H/L x adjclose/close, close = adjclose), then "|raw O|H|L|C|adjclose"
+     * as Yahoo sent them.
+     */
     private static Set<String> served(String fixture, String symbol) throws Exception {
         JsonNode r = new ObjectMapper().readTree(FakeYahoo.fixture(fixture)).path("chart").path("result").get(0);
         ZoneId zone = ZoneId.of(r.path("meta").path("exchangeTimezoneName").asText());
@@ -59,9 +63,13 @@ class BackfillCommandTest {
                 continue;
             }
             LocalDate day = Instant.ofEpochSecond(r.path("timestamp").get(i).asLong()).atZone(zone).toLocalDate();
-            out.add(symbol + "|" + day.atStartOfDay(zone).toEpochSecond() + "|" + q.path("open").get(i).asDouble() + "|"
-                    + q.path("high").get(i).asDouble() + "|" + q.path("low").get(i).asDouble() + "|"
-                    + q.path("close").get(i).asDouble() + "|" + q.path("volume").get(i).asLong());
+            double close = q.path("close").get(i).asDouble();
+            double adj = r.path("indicators").path("adjclose").get(0).path("adjclose").get(i).asDouble();
+            double f = adj / close;
+            out.add(symbol + "|" + day.atStartOfDay(zone).toEpochSecond() + "|" + q.path("open").get(i).asDouble() * f + "|"
+                    + q.path("high").get(i).asDouble() * f + "|" + q.path("low").get(i).asDouble() * f + "|"
+                    + adj + "|" + q.path("volume").get(i).asLong() + "|" + q.path("open").get(i).asDouble() + "|"
+                    + q.path("high").get(i).asDouble() + "|" + q.path("low").get(i).asDouble() + "|" + close + "|" + adj);
         }
         return out;
     }
@@ -78,10 +86,12 @@ class BackfillCommandTest {
         Set<String> stored = new HashSet<>();
         try (Connection c = DriverManager.getConnection(db); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT symbol, extract(epoch from \"timestamp\")::bigint, open_price,"
-                    + " high_price, low_price, close_price, volume FROM price_history WHERE interval_type = '1d'")) {
+                    + " high_price, low_price, close_price, volume, raw_open, raw_high, raw_low, raw_close, adj_close"
+                    + " FROM price_history WHERE interval_type = '1d'")) {
                 while (rs.next()) {
                     stored.add(rs.getString(1) + "|" + rs.getLong(2) + "|" + rs.getDouble(3) + "|" + rs.getDouble(4) + "|"
-                            + rs.getDouble(5) + "|" + rs.getDouble(6) + "|" + rs.getLong(7));
+                            + rs.getDouble(5) + "|" + rs.getDouble(6) + "|" + rs.getLong(7) + "|" + rs.getDouble(8) + "|"
+                            + rs.getDouble(9) + "|" + rs.getDouble(10) + "|" + rs.getDouble(11) + "|" + rs.getDouble(12));
                 }
             }
             try (ResultSet rs = st.executeQuery("SELECT record->>'symbol', (record->>'timestamp')::bigint"

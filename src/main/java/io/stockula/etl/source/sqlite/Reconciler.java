@@ -46,9 +46,16 @@ public final class Reconciler {
     private final SqliteSource source;
     private final DataSource target;
 
+    private final io.stockula.etl.transform.PriceUnits units;
+
     public Reconciler(SqliteSource source, DataSource target) {
+        this(source, target, io.stockula.etl.transform.PriceUnits.stockula());
+    }
+
+    public Reconciler(SqliteSource source, DataSource target, io.stockula.etl.transform.PriceUnits units) {
         this.source = source;
         this.target = target;
+        this.units = units;
     }
 
     public List<TableReport> reconcile(List<String> requested) throws SQLException {
@@ -64,7 +71,7 @@ public final class Reconciler {
                     dates.remember(rs.getString(1), rs.getString(2));
                 }
             }
-            MappingContext ctx = new MappingContext(dates, OffsetDateTime.now(ZoneOffset.UTC));
+            MappingContext ctx = new MappingContext(dates, OffsetDateTime.now(ZoneOffset.UTC), units);
             for (String table : tables) {
                 if (!present.containsKey(table)) {
                     throw new IllegalArgumentException("table " + table + " is not in " + source.path());
@@ -129,7 +136,7 @@ public final class Reconciler {
         List<String> samples = new ArrayList<>();
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TEMP TABLE " + exp + "_w ON COMMIT DROP AS SELECT DISTINCT ON (" + keys + ") * FROM "
-                    + exp + " ORDER BY " + keys + ", src_rowid DESC");
+                    + exp + " ORDER BY " + keys + (spec.has(TableSpec.AS_OF) ? ", as_of DESC NULLS LAST" : "") + ", src_rowid DESC");
             distinct = single(st, "SELECT count(*) FROM " + exp + "_w");
             missing = single(st, "SELECT count(*) FROM " + exp + "_w e WHERE NOT EXISTS (SELECT 1 FROM "
                     + spec.table() + " t WHERE " + join + ")");

@@ -4,6 +4,7 @@ import io.stockula.etl.load.TableSpec;
 import io.stockula.etl.load.TableSpecs;
 import io.stockula.etl.source.sqlite.TableMapping.Extractor;
 import io.stockula.etl.transform.JsonText;
+import io.stockula.etl.transform.PriceUnits;
 import io.stockula.etl.transform.SourceValues;
 import io.stockula.etl.transform.TradingDates;
 import io.stockula.etl.validate.Reason;
@@ -23,6 +24,11 @@ public final class SourceMappings {
 
     public static final Map<String, TableMapping> ALL = new LinkedHashMap<>();
 
+    /** price_history.source of a row from a Stockula file. */
+    public static final String SOURCE = "sqlite";
+
+    private static final String[] PRICES = {"open_price", "high_price", "low_price", "close_price"};
+
     static {
         add(table("stocks", TableSpecs.STOCKS, Set.of("symbol"))
                 .col("symbol", symbol())
@@ -33,9 +39,14 @@ public final class SourceMappings {
                 .col("symbol", symbol())
                 .col("timestamp", SourceMappings::barTimestamp)
                 .col("interval_type", (s, r, c) -> interval(s))
-                .col("open_price", real("open_price")).col("high_price", real("high_price"))
-                .col("low_price", real("low_price")).col("close_price", real("close_price"))
-                .col("volume", integer("volume")));
+                .col("open_price", price("open_price")).col("high_price", price("high_price"))
+                .col("low_price", price("low_price")).col("close_price", price("close_price"))
+                .col("volume", integer("volume"))
+                // Stockula kept only yfinance's auto-adjusted values: the raw ones are unknown
+                .col("raw_open", none()).col("raw_high", none()).col("raw_low", none()).col("raw_close", none())
+                .col("adj_close", none())
+                .col("source", (s, r, c) -> SOURCE)
+                .col("as_of", SourceMappings::asOf));
         add(table("dividends", TableSpecs.DIVIDENDS, Set.of("symbol", "date", "amount"))
                 .col("symbol", symbol()).col("date", date("date")).col("amount", real("amount")));
         add(table("splits", TableSpecs.SPLITS, Set.of("symbol", "date", "ratio"))
@@ -123,6 +134,35 @@ public final class SourceMappings {
             }
         }
         return c.tradingDates().barStart(symbol, d);
+    }
+
+    /**
+     * A price in Stockula's unit: as stored, except a rate symbol's row that is not already a decimal (see
+     * PriceUnits), which is divided by 100.
+     */
+    private static Extractor price(String col) {
+        return (s, r, c) -> {
+            Double v = SourceValues.real(s.get(col), col, r);
+            String symbol = SymbolRules.normalize(s.get("symbol"));
+            if (v == null || !c.units().isRate(symbol)) {
+                return v;
+            }
+            Double[] p = new Double[PRICES.length];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = SourceValues.real(s.get(PRICES[i]), PRICES[i], r);
+            }
+            return PriceUnits.divide(v, c.units().sqliteDivisor(symbol, p[0], p[1], p[2], p[3]));
+        };
+    }
+
+    /** As of when the row was true: its updated_at, or created_at when it has none (the older schema). */
+    static Object asOf(Map<String, Object> s, io.stockula.etl.load.Row r, MappingContext c) {
+        java.time.Instant updated = SourceValues.instant(s.get("updated_at"), "updated_at", r);
+        return updated != null ? updated : SourceValues.instant(s.get("created_at"), "created_at", r);
+    }
+
+    private static Extractor none() {
+        return (s, r, c) -> null;
     }
 
     // ---- building blocks ----------------------------------------------------------------------------------

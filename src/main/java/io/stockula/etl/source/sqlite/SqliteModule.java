@@ -21,7 +21,8 @@ public final class SqliteModule implements RuntimeModule {
                 : SqliteSource.open(Path.of(path), s.getInt("stockula.sqlite.busy-timeout", 5000));
         String pipeline = s.get("stockula.sqlite.pipeline", "sync");
         SqliteSync sync = new SqliteSync(source, boot.database().dataSource(), boot.metrics(), pipeline,
-                s.getInt("stockula.sqlite.batch-size", 20000), "migration".equals(pipeline));
+                s.getInt("stockula.sqlite.batch-size", 20000), "migration".equals(pipeline), boot.tradingDates(),
+                boot.units());
         registry.accept("sqliteSync", sync);
         registry.accept("sqlitePollStrategy", new SqlitePollStrategy(sync, boot.metrics()));
         registry.accept("sqliteRowMapper", new SourceRowMapperFactory());

@@ -6,6 +6,7 @@ import io.stockula.etl.load.LongHashSet;
 import io.stockula.etl.load.Row;
 import io.stockula.etl.ops.DeadLetterStore;
 import io.stockula.etl.ops.EtlMetrics;
+import io.stockula.etl.transform.PriceUnits;
 import io.stockula.etl.transform.TradingDates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -56,13 +57,19 @@ public final class SqliteSync {
 
     public SqliteSync(SqliteSource source, DataSource target, EtlMetrics metrics, String pipeline, int batchSize,
                       boolean trackMerged) {
+        this(source, target, metrics, pipeline, batchSize, trackMerged, new TradingDates(), PriceUnits.stockula());
+    }
+
+    /** @param dates the runtime's trading-date rule (shared with the Yahoo ingestion: one zone per symbol) */
+    public SqliteSync(SqliteSource source, DataSource target, EtlMetrics metrics, String pipeline, int batchSize,
+                      boolean trackMerged, TradingDates dates, PriceUnits units) {
         this.source = source;
         this.metrics = metrics;
         this.target = target;
         this.pipeline = pipeline;
         this.batchSize = batchSize;
         this.trackMerged = trackMerged;
-        this.mappingContext = new MappingContext(new TradingDates(), OffsetDateTime.now(ZoneOffset.UTC));
+        this.mappingContext = new MappingContext(dates, OffsetDateTime.now(ZoneOffset.UTC), units);
     }
 
     public SqliteSource source() {
@@ -271,17 +278,23 @@ public final class SqliteSync {
         }
     }
 
-    /** After validation: marks rows whose natural key this run already loaded (they merge into one target row). */
+    /**
+     * After validation: marks rows whose natural key an earlier batch of this run loaded (they merge into one target
+     * row). Duplicates inside the batch are the writer's to resolve (it keeps the newest and records the other).
+     */
     public Batch markMerged(Batch batch) {
         TableState t = state(batch.sourceTable());
         if (trackMerged && Cursor.NEW_ROWS.name().equals(batch.cursor())) {
             boolean merges = false;
             synchronized (t.seenKeys) {
                 for (Row r : batch.rows()) {
-                    if (!t.seenKeys.add(r.keyHash(batch.spec()))) {
+                    if (t.seenKeys.contains(r.keyHash(batch.spec()))) {
                         r.markMerged();
                         merges = true;
                     }
+                }
+                for (Row r : batch.rows()) {
+                    t.seenKeys.add(r.keyHash(batch.spec()));
                 }
             }
             // a first migration into an empty table can COPY straight in; a batch with merges takes the upsert

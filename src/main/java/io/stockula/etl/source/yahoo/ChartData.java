@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * A v8 chart response as read by name: the meta fields the ETL uses (all optional, Yahoo drops them freely),
- * the bars as parallel arrays (null = Yahoo sent null), the events, and the regular trading periods (intraday).
+ * the bars as parallel arrays (null = Yahoo sent null; {@code adjclose} all null when Yahoo sent none, as for
+ * intraday bars), the events, and the regular trading periods (intraday).
  */
 public record ChartData(
         String symbol,
@@ -22,9 +23,20 @@ public record ChartData(
         Double[] low,
         Double[] close,
         Long[] volume,
+        Double[] adjclose,
         List<Dividend> dividends,
         List<Split> splits,
         List<long[]> regularPeriods) {
+
+    /** A chart without adjclose (intraday, or a daily response that lacks it). */
+    public ChartData(String symbol, String granularity, String exchangeTimezoneName, String instrumentType,
+                     String exchangeName, String currency, String longName, String shortName, Long regularMarketTime,
+                     long[] timestamps, Double[] open, Double[] high, Double[] low, Double[] close, Long[] volume,
+                     List<Dividend> dividends, List<Split> splits, List<long[]> regularPeriods) {
+        this(symbol, granularity, exchangeTimezoneName, instrumentType, exchangeName, currency, longName, shortName,
+                regularMarketTime, timestamps, open, high, low, close, volume, new Double[timestamps.length], dividends,
+                splits, regularPeriods);
+    }
 
     public int size() {
         return timestamps.length;

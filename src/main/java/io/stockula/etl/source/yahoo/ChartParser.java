@@ -119,6 +119,10 @@ public final class ChartParser {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken t = p.nextToken();
+            if ("adjclose".equals(field) && t == JsonToken.START_ARRAY) {
+                adjclose(p, parts, body, symbol);
+                continue;
+            }
             if (!"quote".equals(field) || t != JsonToken.START_ARRAY) {
                 p.skipChildren();
                 continue;
@@ -142,6 +146,29 @@ public final class ChartParser {
                     } else {
                         p.skipChildren();
                     }
+                }
+            }
+        }
+    }
+
+    /** {@code "adjclose":[{"adjclose":[...]}]} (daily and longer bars only; {@code [{}]} when there are none). */
+    private static void adjclose(JsonParser p, Parts parts, byte[] body, String symbol) throws IOException {
+        boolean first = true;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (!first || p.currentToken() != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                continue;
+            }
+            first = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String column = p.currentName();
+                JsonToken c = p.nextToken();
+                if ("adjclose".equals(column) && c == JsonToken.START_ARRAY) {
+                    parts.quote.put(column, doubles(p, column, body, symbol));
+                } else if ("adjclose".equals(column) && c != JsonToken.VALUE_NULL) {
+                    throw malformed("adjclose is not an array", body, symbol, null);
+                } else {
+                    p.skipChildren();
                 }
             }
         }
@@ -203,6 +230,7 @@ public final class ChartParser {
             Double[] low = column("low", n, body, symbol);
             Double[] close = column("close", n, body, symbol);
             Double[] vol = column("volume", n, body, symbol);
+            Double[] adjclose = column("adjclose", n, body, symbol);
             Long[] volume = new Long[n];
             for (int i = 0; i < n; i++) {
                 volume[i] = vol[i] == null ? null : Math.round(vol[i]);
@@ -212,7 +240,7 @@ public final class ChartParser {
                     text(m, "exchangeTimezoneName", null), text(m, "instrumentType", null), text(m, "exchangeName", null),
                     text(m, "currency", null), text(m, "longName", null), text(m, "shortName", null),
                     m.path("regularMarketTime").isNumber() ? m.path("regularMarketTime").asLong() : null,
-                    ts, open, high, low, close, volume, dividends(ev.path("dividends")), splits(ev.path("splits")),
+                    ts, open, high, low, close, volume, adjclose, dividends(ev.path("dividends")), splits(ev.path("splits")),
                     regularPeriods(m.path("tradingPeriods")));
         }
 

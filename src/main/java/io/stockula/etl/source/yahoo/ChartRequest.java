@@ -11,14 +11,17 @@ import java.util.Map;
  * message of the {@code yahoo-chart} route, so it is also what a dead letter holds and what a replay sends back.
  *
  * @param reason why the window is what it is: {@code first} (whole history on first sight), {@code incremental}
- *               (from the last stored bar minus an overlap), {@code split-refetch} (a new split rewrote the
- *               adjusted history) or {@code backfill} (asked for on the command line)
+ *               (from Yahoo's last stored bar minus an overlap), {@code rebase} (a new dividend or split
+ *               changed the adjusted history, or a rebase owed from an earlier run), {@code split-refetch} (the older
+ *               name of a rebase, still accepted from dead letters) or {@code backfill} (asked for on the command line)
  */
 public record ChartRequest(Long runId, String symbol, String interval, long period1, long period2, String reason) {
 
     public static final String FIRST = "first";
     public static final String INCREMENTAL = "incremental";
     public static final String SPLIT_REFETCH = "split-refetch";
+    /** A dividend or split the database did not know (or a rebase owed from an earlier run): the whole history. */
+    public static final String REBASE = "rebase";
     public static final String BACKFILL = "backfill";
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -26,7 +29,7 @@ public record ChartRequest(Long runId, String symbol, String interval, long peri
 
     /** A window that reaches back to the start of the symbol's history (no split refetch is needed after it). */
     public boolean wholeHistory() {
-        return FIRST.equals(reason) || SPLIT_REFETCH.equals(reason);
+        return FIRST.equals(reason) || SPLIT_REFETCH.equals(reason) || REBASE.equals(reason);
     }
 
     /** Dividends and splits come with daily and longer bars (their map keys are wrong for 1wk+, dates are not). */

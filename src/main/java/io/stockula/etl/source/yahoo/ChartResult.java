@@ -21,6 +21,7 @@ public final class ChartResult {
     private final int skippedLive;
     private final int mergedLive;
     private final List<ChartRequest> followUps = new ArrayList<>();
+    private int deferred;
 
     ChartResult(ChartRequest request, ChartData data, Batch prices, Batch dividends, Batch splits, int returned,
                 int skippedNull, int skippedOutsideSession, int skippedLive, int mergedLive) {
@@ -61,9 +62,29 @@ public final class ChartResult {
         return returned;
     }
 
-    /** Bars not stored, by design: all-null rows, intraday bars outside the regular session, a stray live bar. */
+    /**
+     * Bars not stored, by design: all-null rows, intraday bars outside the regular session, a stray live bar, and
+     * bars deferred to the whole-history reload that a new dividend or split calls for.
+     */
     public int skipped() {
-        return skippedNull + skippedOutsideSession + skippedLive;
+        return skippedNull + skippedOutsideSession + skippedLive + deferred;
+    }
+
+    /**
+     * A dividend or split the database does not know: this window's bars (on the new basis) and its events are not
+     * written; the whole-history reload writes them all, with the events, in one transaction.
+     */
+    void deferToRebase() {
+        deferred = prices.rows().size() + prices.rejected().size();
+        prices.rows().clear();
+        prices.rejected().clear();
+        dividends.rows().clear();
+        splits.rows().clear();
+    }
+
+    /** Bars of this window left to the whole-history reload (counted as skipped). */
+    public int deferred() {
+        return deferred;
     }
 
     public int skippedNull() {

@@ -73,12 +73,21 @@ public final class StockDirectory {
 
     /** The newest stored bar of each symbol for one interval (one index probe per symbol, one round trip). */
     public Map<String, Instant> lastBars(String interval, Collection<String> symbols) throws SQLException {
+        return lastBars(interval, symbols, null);
+    }
+
+    /**
+     * As {@link #lastBars(String, Collection)}, counting only the bars of one source (null: any): the Yahoo window
+     * starts from Yahoo's own last bar, so that a history only migrated is reloaded whole on the current basis.
+     */
+    public Map<String, Instant> lastBars(String interval, Collection<String> symbols, String source) throws SQLException {
         Map<String, Instant> out = new HashMap<>();
         if (symbols.isEmpty()) {
             return out;
         }
         String sql = "SELECT s.symbol, (SELECT max(p.\"timestamp\") FROM price_history p WHERE p.symbol = s.symbol"
-                + " AND p.interval_type = ?) FROM unnest(?::text[]) AS s(symbol)";
+                + " AND p.interval_type = ?" + (source == null ? "" : " AND p.source = '" + source.replace("'", "") + "'")
+                + ") FROM unnest(?::text[]) AS s(symbol)";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, interval);
             Array arr = c.createArrayOf("text", symbols.toArray());
@@ -111,9 +120,40 @@ public final class StockDirectory {
     }
 
     public Set<LocalDate> splitDates(String symbol) throws SQLException {
+        return eventDates("splits", symbol);
+    }
+
+    public Set<LocalDate> dividendDates(String symbol) throws SQLException {
+        return eventDates("dividends", symbol);
+    }
+
+    /** The (symbol, interval) pairs whose rebase is owed: a whole-history reload that has not committed yet. */
+    public Set<String> pendingRebases() throws SQLException {
+        return new HashSet<>(strings("SELECT symbol || '|' || interval_type FROM price_rebases"));
+    }
+
+    /**
+     * Notes, at once and on its own, that these intervals of the symbol must be reloaded whole: the note goes only
+     * with the reload's own transaction, so a reload that fails, is throttled or is killed is planned again.
+     */
+    public void oweRebase(String symbol, Collection<String> intervals, String reason) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO"
+                + " price_rebases (symbol, interval_type, reason) VALUES (?,?,?) ON CONFLICT (symbol, interval_type)"
+                + " DO UPDATE SET reason = EXCLUDED.reason, detected_at = now()")) {
+            for (String interval : intervals) {
+                ps.setString(1, symbol);
+                ps.setString(2, interval);
+                ps.setString(3, reason.length() > 500 ? reason.substring(0, 500) : reason);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private Set<LocalDate> eventDates(String table, String symbol) throws SQLException {
         Set<LocalDate> out = new HashSet<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT date FROM splits WHERE symbol = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT date FROM " + table + " WHERE symbol = ?")) {
             ps.setString(1, symbol);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

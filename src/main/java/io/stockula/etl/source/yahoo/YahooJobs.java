@@ -83,11 +83,16 @@ public final class YahooJobs {
             details.put("symbols", symbols.size());
             Instant now = Instant.now();
             List<ChartRequest> requests = new ArrayList<>();
+            java.util.Set<String> owed = directory.pendingRebases();
             for (String interval : settings.intervals()) {
                 Map<String, Instant> last = directory.lastBars(interval, symbols);
                 last.forEach((s, t) -> charts.latestBar(s, interval, t.getEpochSecond()));
+                // the window starts from Yahoo's own last bar: a history that is only migrated is read whole once
+                Map<String, Instant> lastFromYahoo = directory.lastBars(interval, symbols, ChartRows.SOURCE);
                 for (String s : symbols) {
-                    requests.addAll(planner.plan(runId, s, interval, last.get(s), now));
+                    requests.addAll(owed.contains(s + '|' + interval)
+                            ? planner.wholeHistory(runId, s, interval, now, ChartRequest.REBASE)
+                            : planner.plan(runId, s, interval, lastFromYahoo.get(s), now));
                 }
             }
             return requests;

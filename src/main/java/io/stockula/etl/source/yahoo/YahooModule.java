@@ -31,11 +31,11 @@ public final class YahooModule implements RuntimeModule {
         CircuitBreaker breaker = new CircuitBreaker(settings.initialPause(), settings.maxPause(), settings.giveUpAfter(),
                 settings.jitter());
         CrumbManager crumbs = new CrumbManager(settings, limiter, breaker, metrics);
-        TradingDates dates = new TradingDates();
+        TradingDates dates = boot.tradingDates();
         StockDirectory directory = new StockDirectory(ds);
         WindowPlanner planner = new WindowPlanner(settings, dates);
         YahooRuns runs = new YahooRuns(metrics);
-        YahooCharts charts = new YahooCharts(dates, directory, planner, settings, runs, metrics);
+        YahooCharts charts = new YahooCharts(dates, boot.units(), directory, planner, settings, runs, metrics);
         YahooJobs jobs = new YahooJobs(boot.settings(), settings, ds, new Universe(directory, settings.symbols()),
                 directory, planner, dates, new RunHistory(ds), metrics, runs, charts, breaker);
         jobs.initGauges();

@@ -22,6 +22,9 @@ class ChartParserTest {
         assertThat(d.instrumentType()).isEqualTo("EQUITY");
         assertThat(d.size()).isEqualTo(10);
         assertThat(d.close()[0]).isEqualTo(242.82000732421875); // quote keys come in another order in this fixture
+        assertThat(d.adjclose()).hasSize(10);
+        assertThat(d.adjclose()[0]).isEqualTo(242.82000732421875);
+        assertThat(d.adjclose()[3]).isNull();
         assertThat(d.volume()[0]).isEqualTo(22186700L);
         assertThat(d.allPricesNull(3)).isTrue();
         assertThat(d.volume()[3]).isNull();

@@ -89,7 +89,15 @@ class YahooConformanceTest {
         assertThat(localDate(bars.get(0))).isEqualTo(LocalDate.of(2020, 8, 31));
         assertThat(((OffsetDateTime) col(bars.get(0), "timestamp")).toInstant())
                 .isEqualTo(LocalDate.of(2020, 8, 31).atStartOfDay(NY).toInstant());
-        assertThat(col(bars.get(0), "close_price")).isEqualTo(129.0399932861328);
+        // Stockula's basis (yfinance auto_adjust=True): close = adjclose, open x adjclose/close; Yahoo's values kept
+        assertThat(col(bars.get(0), "close_price")).isEqualTo(125.82673645019531);
+        assertThat(col(bars.get(0), "open_price")).isEqualTo(127.58000183105469 * (125.82673645019531 / 129.0399932861328));
+        assertThat(col(bars.get(0), "raw_close")).isEqualTo(129.0399932861328);
+        assertThat(col(bars.get(0), "raw_open")).isEqualTo(127.58000183105469);
+        assertThat(col(bars.get(0), "adj_close")).isEqualTo(125.82673645019531);
+        assertThat(col(bars.get(48), "close_price")).isEqualTo(115.93415069580078);
+        assertThat(col(bars.get(48), "raw_close")).isEqualTo(118.69000244140625);
+        assertThat(col(bars.get(0), "source")).isEqualTo("yahoo");
         // across the EDT -> EST switch every bar still lands on its own local midnight
         assertThat(bars).extracting(b -> ((OffsetDateTime) col(b, "timestamp")).toLocalTime().toString()).containsOnly("00:00");
         assertThat(localDate(bars.get(48))).isEqualTo(LocalDate.of(2020, 11, 6));
@@ -103,11 +111,15 @@ class YahooConformanceTest {
     void nvdaSplitAndMsftDividends() throws IOException {
         ChartResult nvda = chart("chart_NVDA_1d_2021-02-01_2022-01-31_split.json", "NVDA", "1d");
         assertThat(nvda.prices().rows()).hasSize(252);
-        assertThat(col(nvda.prices().rows().get(0), "close_price")).isEqualTo(13.237000465393066);
+        assertThat(col(nvda.prices().rows().get(0), "close_price")).isEqualTo(13.2034912109375);
+        assertThat(col(nvda.prices().rows().get(0), "raw_close")).isEqualTo(13.237000465393066);
+        assertThat(col(nvda.prices().rows().get(0), "open_price")).isEqualTo(13.053250312805176 * (13.2034912109375 / 13.237000465393066));
         assertThat(nvda.splits().rows().get(0).get(TableSpecs.SPLITS.index("date"))).isEqualTo(LocalDate.of(2021, 7, 20));
         assertThat(nvda.splits().rows().get(0).get(TableSpecs.SPLITS.index("ratio"))).isEqualTo(4.0);
         ChartResult msft = chart("chart_MSFT_1d_2021-02-01_2022-01-31_div.json", "MSFT", "1d");
-        assertThat(col(msft.prices().rows().get(0), "close_price")).isEqualTo(239.64999389648438);
+        assertThat(col(msft.prices().rows().get(0), "close_price")).isEqualTo(231.1864776611328);
+        assertThat(col(msft.prices().rows().get(0), "raw_close")).isEqualTo(239.64999389648438);
+        assertThat(col(msft.prices().rows().get(0), "adj_close")).isEqualTo(231.1864776611328);
         assertThat(msft.dividends().rows()).extracting(d -> d.get(TableSpecs.DIVIDENDS.index("amount")))
                 .containsExactly(0.56, 0.56, 0.56, 0.62);
         assertThat(msft.dividends().rows().get(3).get(TableSpecs.DIVIDENDS.index("date"))).isEqualTo(LocalDate.of(2021, 11, 17));
@@ -148,7 +160,10 @@ class YahooConformanceTest {
         assertThat(hourly.skippedOutsideSession()).isEqualTo(1);
         assertThat(((OffsetDateTime) col(hourly.prices().rows().get(0), "timestamp")).toInstant())
                 .isEqualTo(Instant.parse("2022-09-02T13:30:00Z"));
+        // intraday: no adjclose from Yahoo, stored as yfinance does (Yahoo's values), adj_close empty
         assertThat(col(hourly.prices().rows().get(0), "close_price")).isEqualTo(160.10000610351562);
+        assertThat(col(hourly.prices().rows().get(0), "raw_close")).isEqualTo(160.10000610351562);
+        assertThat(col(hourly.prices().rows().get(0), "adj_close")).isNull();
         assertThat(chart("chart_AAPL_1m_2025-02-01_weekend_no_bars.json", "AAPL", "1m").returned()).isZero();
         ChartResult capio = chart("chart_CAPIO.ST_1d_delisted_no_bars.json", "CAPIO.ST", "1d");
         assertThat(capio.data().isDelistedPlaceholder()).isTrue();

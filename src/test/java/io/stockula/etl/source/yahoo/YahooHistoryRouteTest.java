@@ -65,12 +65,13 @@ class YahooHistoryRouteTest {
     }
 
     @Test
-    void aNewSplitReloadsTheWholeHistoryAndAMigratedBarStaysOneRow() throws Exception {
+    void aMigratedHistoryIsReadWholeAtFirstYahooSightAndAMigratedBarStaysOneRow() throws Exception {
         String url = io.stockula.etl.testsupport.TestDatabases.freshPostgres();
         fake.chart("AAPL", "chart_AAPL_1d.json");
         rt = YahooTestRuntime.start(url, fake, Map.of("stockula.yahoo.symbols", "AAPL"), YahooTestRuntime.PRICE_ROUTES);
-        // bars as the SQLite migration writes them: before the split, on the old scale, at the same trading-date key;
-        // the 14th lies before the incremental window, so only a whole-history reload can rewrite it
+        // bars as the SQLite migration writes them: before the split, on the old scale, at the same trading-date key.
+        // Yahoo has never served this symbol (no row of source yahoo): its first pull reads the whole history, so
+        // every day Yahoo has is rewritten on the current basis (a split or dividend the file missed included)
         TradingDates dates = new TradingDates();
         TableSpec ph = TableSpecs.PRICE_HISTORY;
         List<Row> rows = new ArrayList<>();
@@ -93,23 +94,29 @@ class YahooHistoryRouteTest {
         YahooRun run = rt.request("direct:yahoo-prices-run", null);
 
         List<LoggedRequest> asked = fake.chartRequests("AAPL");
-        assertThat(asked).hasSize(2);
-        assertThat(asked.get(0).queryParameter("period1").firstValue())
-                .isEqualTo(String.valueOf(midnight(2020, 8, 28).minusSeconds(7 * 86400).getEpochSecond()));
-        assertThat(asked.get(1).queryParameter("period1").firstValue()).isEqualTo(String.valueOf(WindowPlanner.ALL_HISTORY));
-        assertThat(run.symbols().get("AAPL").splitRefetches()).isEqualTo(1);
+        assertThat(asked).hasSize(1);
+        assertThat(asked.get(0).queryParameter("period1").firstValue()).isEqualTo(String.valueOf(WindowPlanner.ALL_HISTORY));
+        assertThat(run.symbols().get("AAPL").splitRefetches()).isZero();
         assertThat(rt.count("SELECT count(*) FROM price_history WHERE symbol = 'AAPL' AND \"timestamp\" = ?",
                 java.sql.Timestamp.from(midnight(2020, 8, 26)))).isEqualTo(1);
         assertThat(rt.scalar("SELECT close_price FROM price_history WHERE symbol = 'AAPL' AND \"timestamp\" = ?",
                 java.sql.Timestamp.from(midnight(2020, 8, 26)))).isEqualTo(126.52249908447266);
+        assertThat(rt.rows("SELECT raw_close, adj_close, source FROM price_history WHERE symbol = 'AAPL' AND \"timestamp\" = ?",
+                java.sql.Timestamp.from(midnight(2020, 8, 26)))).containsExactly(Map.of("raw_close", 126.52249908447266,
+                "adj_close", 126.52249908447266, "source", "yahoo"));
+        // the 14th: Yahoo did not send it, the migrated row stays as it was
+        assertThat(rt.scalar("SELECT close_price FROM price_history WHERE symbol = 'AAPL' AND \"timestamp\" = ?",
+                java.sql.Timestamp.from(midnight(2020, 8, 14)))).isEqualTo(459.63);
         assertThat(rt.count("SELECT count(*) FROM price_history WHERE symbol = 'AAPL'")).isEqualTo(9);
         assertThat(rt.count("SELECT count(*) FROM splits WHERE symbol = 'AAPL'")).isEqualTo(1);
         assertThat(run.accounted()).isTrue();
         assertThat(run.status()).isEqualTo("succeeded");
 
-        // the split is known now: the next pull is incremental only
+        // Yahoo's history and the split are known now: the next pull is incremental only
         rt.request("direct:yahoo-prices-run", null);
-        assertThat(fake.chartRequests("AAPL")).hasSize(3);
+        assertThat(fake.chartRequests("AAPL")).hasSize(2);
+        assertThat(fake.chartRequests("AAPL").get(1).queryParameter("period1").firstValue())
+                .isEqualTo(String.valueOf(midnight(2020, 9, 4).minusSeconds(7 * 86400).getEpochSecond()));
     }
 
     @Test
