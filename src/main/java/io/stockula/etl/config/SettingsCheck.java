@@ -35,7 +35,6 @@ public final class SettingsCheck {
             new Range("camel.management.port", 1, 65_535, "a TCP port", "--port"),
             new Range("stockula.redelivery.maximum-redeliveries", 0, 1_000, "redeliveries", null),
             new Range("stockula.redelivery.delay", 0, Long.MAX_VALUE, "milliseconds", null),
-            new Range("stockula.redelivery.multiplier", 1, 100, "a factor", null),
             new Range("stockula.redelivery.maximum-delay", 0, Long.MAX_VALUE, "milliseconds", null),
             new Range("stockula.database.probe-period", 1, Long.MAX_VALUE, "milliseconds", null),
             new Range("stockula.quality.startup-delay", 0, Long.MAX_VALUE, "milliseconds", null),
@@ -76,7 +75,7 @@ public final class SettingsCheck {
                 if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
                     out.add(say(key, value, "is not true or false"));
                 }
-            } else if (INTEGER.matcher(def).matches()) {
+            } else if (INTEGER.matcher(def).matches() && !key.equals("stockula.redelivery.multiplier")) {
                 if (!INTEGER.matcher(value).matches()) {
                     out.add(say(key, value, "is not a whole number"));
                 }
@@ -110,6 +109,7 @@ public final class SettingsCheck {
             }
         });
         number(settings, "stockula.yahoo.requests-per-second", 0, 1_000, "requests per second, 0 = unpaced", out);
+        number(settings, "stockula.redelivery.multiplier", 1, 100, "the factor between redelivery delays", out);
         number(settings, "stockula.yahoo.throttle.jitter", 0, 0.9, "a fraction of the pause", out);
         return out;
     }
