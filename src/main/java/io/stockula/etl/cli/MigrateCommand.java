@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = {"Migrate every table of a Stockula SQLite file into the target, in batches, and exit.",
                 "Resumable: a run that was killed continues from its checkpoints. Exit 0 when every source row is",
-                "loaded, merged or rejected (see rejected_records); 1 when not; 3 target unreachable; 4 source unreadable."})
+                "loaded, merged or rejected (see rejected_records); 1 when not; 3 target unreachable or refusing the writes",
+                "(after the redeliveries of stockula.redelivery.*); 4 source unreadable."})
 public final class MigrateCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrateCommand.class);
@@ -89,9 +90,16 @@ public final class MigrateCommand implements Callable<Integer> {
             long merged = sync.progress().stream().mapToLong(TableProgress::merged).sum();
             long rejected = sync.progress().stream().mapToLong(TableProgress::rejected).sum();
             String status = failure != null ? "failed" : complete && rollupFailure == null ? "succeeded" : "partial";
-            history.finish(runId, status, read, loaded, merged, rejected, details(sync.progress(), took),
-                    failure != null ? ExitCodes.oneLine(failure)
-                            : rollupFailure != null ? "rollups: " + ExitCodes.oneLine(rollupFailure) : null);
+            try {
+                history.finish(runId, status, read, loaded, merged, rejected, details(sync.progress(), took),
+                        failure != null ? ExitCodes.oneLine(failure)
+                                : rollupFailure != null ? "rollups: " + ExitCodes.oneLine(rollupFailure) : null);
+            } catch (IllegalStateException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                LOG.warn("{} (the target is failing: the run's row stays 'running')", e.getMessage());
+            }
             boot.metrics().runDuration("migration", status, took);
             if (failure != null) {
                 String msg = "migration stopped: " + ExitCodes.oneLine(failure) + " (nothing partial was committed;"
@@ -99,13 +107,13 @@ public final class MigrateCommand implements Callable<Integer> {
                 if (failure instanceof SourceUnavailableException || isSqliteError(failure)) {
                     throw new SourceUnavailableException(msg, failure);
                 }
-                if (ErrorCategory.of(failure) == ErrorCategory.TRANSIENT) {
+                if (ErrorCategory.of(failure) == ErrorCategory.TRANSIENT || isTargetError(failure)) {
                     throw new DatabaseUnavailableException(msg, failure);
                 }
                 throw new JobIncompleteException(msg, failure);
             }
             if (rollupFailure != null) {
-                throw new IllegalStateException("migration done, but the step \"refresh rollups\" failed: "
+                throw new JobIncompleteException("migration done, but the step \"refresh rollups\" failed: "
                         + ExitCodes.oneLine(rollupFailure) + " (the rows are committed; run `migrate` again, or refresh"
                         + " price_daily/weekly/monthly yourself)", rollupFailure);
             }
@@ -116,6 +124,16 @@ public final class MigrateCommand implements Callable<Integer> {
     private static boolean isSqliteError(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof org.sqlite.SQLiteException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The target refused or lost a write (connection, permission, constraint): exit 3, like unreachable. */
+    private static boolean isTargetError(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.sql.SQLException || c instanceof io.stockula.etl.source.sqlite.BatchNotWrittenException) {
                 return true;
             }
         }

@@ -22,6 +22,8 @@ public final class Batch {
     private boolean lastOfRead;
     private boolean insertOnly;
     private String cursor;
+    private boolean lookBack;
+    private long readEpoch;
 
     public Batch(TableSpec spec, String pipeline, String source, String sourceTable, List<Row> rows) {
         this.spec = spec;
@@ -106,6 +108,24 @@ public final class Batch {
 
     public void setCursor(String cursor) {
         this.cursor = cursor;
+    }
+
+    /** Rows read again by the sync's look-back (already counted when first read). */
+    public boolean isLookBack() {
+        return lookBack;
+    }
+
+    public void setLookBack(boolean lookBack) {
+        this.lookBack = lookBack;
+    }
+
+    /** Which generation of its reader's position the batch was read in (a rewind starts a new one). */
+    public long readEpoch() {
+        return readEpoch;
+    }
+
+    public void setReadEpoch(long readEpoch) {
+        this.readEpoch = readEpoch;
     }
 
     public long mergedCount() {

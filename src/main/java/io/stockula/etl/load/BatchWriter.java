@@ -125,10 +125,35 @@ public final class BatchWriter {
                         + spec.stageTable() + " ON CONFLICT (symbol) DO NOTHING");
             }
         }
+        deleteUnchanged(c, spec);
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(upsertSql.computeIfAbsent(spec.table(), t -> spec.upsertSql()))) {
             rs.next();
             return new long[] {rs.getLong(1), rs.getLong(2), stocksCreated};
+        }
+    }
+
+    /**
+     * Drops from the stage the rows the target holds unchanged (see {@link TableSpec#deleteUnchangedSql()}), so
+     * that the upsert never probes them: a re-run over compressed TimescaleDB chunks leaves them compressed.
+     */
+    private static void deleteUnchanged(Connection c, TableSpec spec) throws SQLException {
+        Array symbols;
+        Object from;
+        Object to;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(spec.stageBoundsSql())) {
+            rs.next();
+            symbols = rs.getArray(1);
+            from = rs.getObject(2, java.time.OffsetDateTime.class);
+            to = rs.getObject(3, java.time.OffsetDateTime.class);
+        }
+        try (PreparedStatement ps = c.prepareStatement(spec.deleteUnchangedSql())) {
+            // planned with these values every time (never a generic plan): the bounds must exclude chunks at plan time
+            ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+            ps.setArray(1, symbols);
+            ps.setObject(2, from);
+            ps.setObject(3, to);
+            ps.executeUpdate();
         }
     }
 

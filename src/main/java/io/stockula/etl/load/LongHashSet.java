@@ -45,12 +45,53 @@ public final class LongHashSet {
         return true;
     }
 
+    /** Removes the value; returns false if it was not present (backward-shift deletion keeps probing intact). */
+    public boolean remove(long v) {
+        if (v == EMPTY) {
+            boolean had = hasZero;
+            hasZero = false;
+            return had;
+        }
+        int mask = slots.length - 1;
+        int i = (int) (v ^ (v >>> 32)) & mask;
+        while (slots[i] != v) {
+            if (slots[i] == EMPTY) {
+                return false;
+            }
+            i = (i + 1) & mask;
+        }
+        int hole = i;
+        for (int j = (hole + 1) & mask; slots[j] != EMPTY; j = (j + 1) & mask) {
+            long w = slots[j];
+            int home = (int) (w ^ (w >>> 32)) & mask;
+            // w may move into the hole when its home is not cyclically inside (hole, j]
+            if (((j - home) & mask) >= ((j - hole) & mask)) {
+                slots[hole] = w;
+                hole = j;
+            }
+        }
+        slots[hole] = EMPTY;
+        size--;
+        return true;
+    }
+
     private void grow() {
         long[] old = slots;
         slots = new long[old.length * 2];
         for (long v : old) {
             if (v != EMPTY) {
                 insert(slots, v);
+            }
+        }
+    }
+
+    public void forEach(java.util.function.LongConsumer action) {
+        if (hasZero) {
+            action.accept(EMPTY);
+        }
+        for (long v : slots) {
+            if (v != EMPTY) {
+                action.accept(v);
             }
         }
     }

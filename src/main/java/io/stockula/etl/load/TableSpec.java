@@ -133,6 +133,47 @@ public final class TableSpec {
         return sql.toString();
     }
 
+    /** The key's time column (the hypertable's partitioning column), or null. */
+    String timeKey() {
+        return key.stream().filter(k -> columns.get(index(k)).type() == ColumnType.TIMESTAMPTZ).findFirst().orElse(null);
+    }
+
+    /**
+     * The stage's bounds that {@link #deleteUnchangedSql()} takes: distinct symbols, then the time key's min and max
+     * (nulls for a table without them).
+     */
+    String stageBoundsSql() {
+        String tk = timeKey();
+        return "SELECT " + (key.contains("symbol") ? "array_agg(DISTINCT symbol)" : "NULL::text[]") + ", "
+                + (tk == null ? "NULL::timestamptz, NULL::timestamptz" : "min(\"" + tk + "\"), max(\"" + tk + "\")")
+                + " FROM " + stageTable();
+    }
+
+    /**
+     * Deletes from the stage every row the target already holds with the same compared values, so that only new
+     * and changed rows reach the upsert: {@code INSERT ... ON CONFLICT} decompresses the TimescaleDB batches it
+     * probes, even when it then updates nothing. Parameters: symbols (text[]), time key from, to. Both narrow the
+     * target side to the segments (symbol) and chunks (time) the batch can touch, as constants the planner sees.
+     */
+    String deleteUnchangedSql() {
+        // compared as the upsert compares: bookkeeping and as_of alone are no change
+        List<String> compared = columns.stream().filter(c -> !key.contains(c.name()) && !AUDIT_COLUMNS.contains(c.name())
+                && !c.name().equals(AS_OF)).map(Column::sql).toList();
+        StringBuilder sql = new StringBuilder("DELETE FROM ").append(stageTable()).append(" s USING ").append(table)
+                .append(" t WHERE ").append(key.stream().map(k -> "t.\"" + k + "\" = s.\"" + k + "\"")
+                        .collect(Collectors.joining(" AND ")));
+        sql.append(key.contains("symbol") ? " AND t.symbol = ANY(?::text[])" : " AND ?::text[] IS NULL");
+        String tk = timeKey();
+        sql.append(tk == null ? " AND ?::timestamptz IS NULL AND ?::timestamptz IS NULL"
+                : " AND t.\"" + tk + "\" BETWEEN ?::timestamptz AND ?::timestamptz");
+        if (!compared.isEmpty()) {
+            sql.append(" AND (").append(compared.stream().map(c -> "t." + c).collect(Collectors.joining(", ")))
+                    .append(") IS NOT DISTINCT FROM (").append(compared.stream().map(c -> "s." + c)
+                            .collect(Collectors.joining(", "))).append(")");
+        }
+        return sql.toString();
+    }
+
     @Override
     public String toString() {
         return table;

@@ -31,13 +31,6 @@ public final class DeadLetterStore {
 
     private final DataSource dataSource;
     private final EtlMetrics metrics;
-    private final java.util.Map<String, java.util.function.BiConsumer<Exchange, Throwable>> listeners =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** Lets the owner of a route learn that one of its messages was dead-lettered (e.g. to rewind a cursor). */
-    public void onDeadLetter(String routeId, java.util.function.BiConsumer<Exchange, Throwable> listener) {
-        listeners.put(routeId, listener);
-    }
 
     public DeadLetterStore(DataSource dataSource, EtlMetrics metrics) {
         this.dataSource = dataSource;
@@ -64,10 +57,6 @@ public final class DeadLetterStore {
             if (from.startsWith("direct:") || from.startsWith("seda:")) {
                 replayUri = from;
             }
-        }
-        var listener = routeId == null ? null : listeners.get(routeId);
-        if (listener != null) {
-            listener.accept(exchange, error);
         }
         String body = bodyText(exchange);
         String headers = headersJson(exchange.getIn().getHeaders());

@@ -34,6 +34,9 @@ public enum ErrorCategory {
                 }
                 return code == 429 || code >= 500 || code == 408 ? TRANSIENT : SYSTEM;
             }
+            if (t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLRecoverableException) {
+                return TRANSIENT; // e.g. the pool's "Connection is not available" (no SQLState)
+            }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String cls = sql.getSQLState().substring(0, 2);
                 if (cls.equals("08") || cls.equals("57") || cls.equals("40") || cls.equals("53")) {

@@ -37,4 +37,23 @@ public final class TimescaleJobs {
         return Sql.rows(c, "SELECT job_id FROM timescaledb_information.jobs WHERE job_id >= 1000 ORDER BY job_id")
                 .stream().map(r -> r.get(0)).toList();
     }
+
+    /** Compresses every chunk of the hypertable (those already compressed are left as they are). */
+    public static void compressAll(Connection c, String hypertable) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT count(compress_chunk(ch, if_not_compressed => true)) FROM show_chunks('" + hypertable + "') ch");
+        }
+    }
+
+    /**
+     * The chunks of a hypertable by state, from TimescaleDB's catalog (status bit 1 compressed, bit 8 partial: rows
+     * written since compression, uncompressed beside the compressed ones): "compressed=N partial=M uncompressed=K".
+     */
+    public static String chunkStates(Connection c, String hypertable) throws SQLException {
+        List<String> r = Sql.rows(c, "SELECT count(*) FILTER (WHERE ch.status & 1 = 1 AND ch.status & 8 = 0),"
+                + " count(*) FILTER (WHERE ch.status & 9 = 9), count(*) FILTER (WHERE ch.status & 1 = 0)"
+                + " FROM _timescaledb_catalog.chunk ch JOIN _timescaledb_catalog.hypertable h ON h.id = ch.hypertable_id"
+                + " WHERE h.table_name = '" + hypertable + "' AND h.schema_name = current_schema()").get(0);
+        return "compressed=" + r.get(0) + " partial=" + r.get(1) + " uncompressed=" + r.get(2);
+    }
 }

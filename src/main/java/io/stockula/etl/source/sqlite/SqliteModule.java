@@ -3,7 +3,6 @@ package io.stockula.etl.source.sqlite;
 import io.stockula.etl.config.Bootstrap;
 import io.stockula.etl.config.EtlSettings;
 import io.stockula.etl.config.RuntimeModule;
-import io.stockula.etl.ops.DeadLetterStore;
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
 
@@ -23,21 +22,14 @@ public final class SqliteModule implements RuntimeModule {
         SqliteSync sync = new SqliteSync(source, boot.database().dataSource(), boot.metrics(), pipeline,
                 s.getInt("stockula.sqlite.batch-size", 20000), "migration".equals(pipeline), boot.tradingDates(),
                 boot.units());
+        if (!"migration".equals(pipeline)) { // `migrate` reads every row anyway; the look-back is for following
+            sync.withLookBack(java.time.Duration.ofMillis(s.getLong("stockula.sqlite.look-back", 300_000)));
+        }
         registry.accept("sqliteSync", sync);
         registry.accept("sqlitePollStrategy", new SqlitePollStrategy(sync, boot.metrics()));
         registry.accept("sqliteRowMapper", new SourceRowMapperFactory());
         if (source != null) {
             registry.accept("sqliteDb", source.dataSource());
         }
-    }
-
-    /** Wires the writer route's dead letters back to the sync, once the dead-letter store exists. */
-    static void listen(DeadLetterStore store, SqliteSync sync) {
-        store.onDeadLetter("sqlite-writer", (exchange, error) -> {
-            Object body = exchange.getIn().getBody();
-            if (body instanceof io.stockula.etl.load.Batch batch) {
-                sync.failed(batch, error);
-            }
-        });
     }
 }

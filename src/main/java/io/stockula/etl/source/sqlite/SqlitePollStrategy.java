@@ -23,6 +23,7 @@ public final class SqlitePollStrategy implements PollingConsumerPollStrategy {
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
+        sync.pollStarting(routeId(consumer, endpoint));
         return true;
     }
 
@@ -34,8 +35,11 @@ public final class SqlitePollStrategy implements PollingConsumerPollStrategy {
     @Override
     public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
         metrics.error("sqlite", ErrorCategory.of(cause));
-        String routeId = consumer instanceof org.apache.camel.spi.RouteIdAware r ? r.getRouteId() : String.valueOf(endpoint);
-        sync.readFailed(routeId, cause);
+        sync.readFailed(routeId(consumer, endpoint), cause);
         return false;
+    }
+
+    private static String routeId(Consumer consumer, Endpoint endpoint) {
+        return consumer instanceof org.apache.camel.spi.RouteIdAware r ? r.getRouteId() : String.valueOf(endpoint);
     }
 }

@@ -4,7 +4,6 @@ import io.stockula.etl.load.Batch;
 import io.stockula.etl.load.Checkpoint;
 import io.stockula.etl.load.LongHashSet;
 import io.stockula.etl.load.Row;
-import io.stockula.etl.ops.DeadLetterStore;
 import io.stockula.etl.ops.EtlMetrics;
 import io.stockula.etl.transform.PriceUnits;
 import io.stockula.etl.transform.TradingDates;
@@ -35,8 +34,17 @@ import org.slf4j.LoggerFactory;
  *   <li><b>changed rows</b>: {@code (updated_at, rowid) > watermark ORDER BY updated_at, rowid}, for tables
  *       that have updated_at (started at the newest updated_at when a table is first seen).</li>
  * </ul>
- * Reading runs ahead of writing (a reader thread per table, one writer), so the read position lives in memory
- * and falls back to the committed checkpoint whenever a batch fails or turns out stale.
+ * Reading runs ahead of writing (a reader thread per table, one writer), so the read position lives in memory.
+ * Three rules keep the checkpoint from ever passing a row that was not committed, whatever fails and when:
+ * <ol>
+ *   <li>a batch's "from" is the position its query was run with (taken when the query's parameters are
+ *       evaluated), never the reader's position at the time the rows come back; the writer moves the checkpoint
+ *       compare-and-set from that position, so a batch covers exactly (from, to];</li>
+ *   <li>after any failure (stale batch, failed batch, failed poll) the reader starts a new epoch and reads the
+ *       durable checkpoint from the target again before its next query; rows that come back for a query of an
+ *       older epoch are discarded, and batches of an older epoch are dropped by the writer unwritten;</li>
+ *   <li>one writer applies the batches in the order they were read.</li>
+ * </ol>
  */
 public final class SqliteSync {
 
@@ -54,6 +62,7 @@ public final class SqliteSync {
     private final Map<String, TableState> tables = new LinkedHashMap<>();
     private volatile Long runId;
     private volatile CamelContext context;
+    private java.time.Duration lookBack = java.time.Duration.ZERO;
 
     public SqliteSync(SqliteSource source, DataSource target, EtlMetrics metrics, String pipeline, int batchSize,
                       boolean trackMerged) {
@@ -74,6 +83,17 @@ public final class SqliteSync {
 
     public SqliteSource source() {
         return source;
+    }
+
+    /**
+     * The changed-rows look-back (stockula.sqlite.look-back): once the cursor is drained, rows stamped up to this long
+     * before the watermark are read again on every poll, for this long after the watermark last moved. Stockula's
+     * UPDATEs stamp whole seconds (an update in the watermark's second sorts below a stamp with a fraction) and a
+     * later commit can carry an earlier stamp; the upsert makes re-read unchanged rows cheap. Zero turns it off.
+     */
+    public SqliteSync withLookBack(java.time.Duration lookBack) {
+        this.lookBack = lookBack;
+        return this;
     }
 
     public void setRunId(Long runId) {
@@ -184,10 +204,6 @@ public final class SqliteSync {
     /** Adds the reader routes of the prepared tables from the templates in routes/sqlite-migration.yaml. */
     public void addRoutes(CamelContext context) throws Exception {
         this.context = context;
-        DeadLetterStore store = context.getRegistry().lookupByNameAndType("deadLetterStore", DeadLetterStore.class);
-        if (store != null) {
-            SqliteModule.listen(store, this);
-        }
         for (TableState t : tables.values()) {
             String table = t.mapping.sourceTable();
             TemplatedRouteBuilder.builder(context, "sqlite-new-rows").routeId("sqlite-new-" + table)
@@ -219,17 +235,52 @@ public final class SqliteSync {
 
     // ---- called by the reader routes -------------------------------------------------------------------------
 
+    /**
+     * The new-rows query's lower bound, evaluated by camel-sql once per poll: remembered as the "from" of the
+     * batch this poll makes.
+     */
     public long position(String table) {
-        return state(table).readRowid;
+        TableState t = state(table);
+        synchronized (t) {
+            t.newQuery = t.readFrom(target, source.id());
+            return t.newQuery.rowid();
+        }
     }
 
+    /** The changed-rows query's bound (asked twice, then watermarkRowid): one snapshot per poll. */
     public String watermark(String table) {
-        String w = state(table).readWatermark;
-        return w == null ? "" : w;
+        TableState t = state(table);
+        synchronized (t) {
+            if (t.changedQuery == null) {
+                t.changedQuery = t.readFrom(target, source.id());
+            }
+            String w = t.changedQuery.watermark();
+            return w == null ? "" : w;
+        }
     }
 
     public long watermarkRowid(String table) {
-        return state(table).readWatermarkRowid;
+        TableState t = state(table);
+        synchronized (t) {
+            if (t.changedQuery == null) {
+                t.changedQuery = t.readFrom(target, source.id());
+            }
+            return t.changedQuery.watermarkRowid();
+        }
+    }
+
+    /** Called before each poll of a reader route: the next query takes a fresh snapshot of the position. */
+    public void pollStarting(String routeId) {
+        TableState t = tables.get(routeId.replaceFirst("^sqlite-(new|changed)-", ""));
+        if (t != null) {
+            synchronized (t) {
+                if (routeId.startsWith("sqlite-new-")) {
+                    t.newQuery = null;
+                } else {
+                    t.changedQuery = null;
+                }
+            }
+        }
     }
 
     /** One poll's rows (or null when the poll found none) into a batch for the writer; null when idle. */
@@ -237,17 +288,28 @@ public final class SqliteSync {
         TableState t = state(table);
         Cursor cursor = Cursor.valueOf(cursorName);
         synchronized (t) {
+            ReadFrom from = cursor == Cursor.NEW_ROWS ? t.newQuery : t.changedQuery;
+            if (cursor == Cursor.NEW_ROWS) {
+                t.newQuery = null;
+            } else {
+                t.changedQuery = null;
+            }
+            if (from == null || from.epoch() != t.epoch) {
+                // the position was rewound while this query ran: its rows may start past the checkpoint
+                LOG.debug("{}: {} rows of a query from an earlier position discarded", table, rows == null ? 0 : rows.size());
+                return null;
+            }
             if (rows == null || rows.isEmpty()) {
                 t.idle(cursor);
                 if (t.newDrained) {
                     startChangedReader(t);
                 }
-                return null;
+                return cursor == Cursor.CHANGED_ROWS ? lookBack(t) : null;
             }
             List<Row> out = new ArrayList<>(rows.size());
-            long maxRowid = t.readRowid;
-            String lastWatermark = t.readWatermark;
-            long lastWatermarkRowid = t.readWatermarkRowid;
+            long maxRowid = from.rowid();
+            String lastWatermark = from.watermark();
+            long lastWatermarkRowid = from.watermarkRowid();
             for (Map<String, Object> src : rows) {
                 out.add(t.mapping.toRow(src, mappingContext));
                 long rowid = ((Number) src.get(SqliteSource.ROWID)).longValue();
@@ -260,11 +322,11 @@ public final class SqliteSync {
             }
             Checkpoint cp;
             if (cursor == Cursor.NEW_ROWS) {
-                cp = new Checkpoint(source.id(), table, Checkpoint.Kind.ROWID, t.readRowid, null, 0, maxRowid, null, 0);
+                cp = new Checkpoint(source.id(), table, Checkpoint.Kind.ROWID, from.rowid(), null, 0, maxRowid, null, 0);
                 t.readRowid = maxRowid;
             } else {
-                cp = new Checkpoint(source.id(), table, Checkpoint.Kind.WATERMARK, 0, t.readWatermark,
-                        t.readWatermarkRowid, 0, lastWatermark, lastWatermarkRowid);
+                cp = new Checkpoint(source.id(), table, Checkpoint.Kind.WATERMARK, 0, from.watermark(),
+                        from.watermarkRowid(), 0, lastWatermark, lastWatermarkRowid);
                 t.readWatermark = lastWatermark;
                 t.readWatermarkRowid = lastWatermarkRowid;
             }
@@ -274,6 +336,7 @@ public final class SqliteSync {
             Batch batch = new Batch(t.mapping.spec(), pipeline, source.id(), table, out).withCheckpoint(cp).withRunId(runId);
             batch.setLastOfRead(rows.size() < batchSize);
             batch.setCursor(cursor.name());
+            batch.setReadEpoch(t.epoch);
             return batch;
         }
     }
@@ -286,20 +349,79 @@ public final class SqliteSync {
         TableState t = state(batch.sourceTable());
         if (trackMerged && Cursor.NEW_ROWS.name().equals(batch.cursor())) {
             boolean merges = false;
-            synchronized (t.seenKeys) {
-                for (Row r : batch.rows()) {
-                    if (t.seenKeys.contains(r.keyHash(batch.spec()))) {
-                        r.markMerged();
-                        merges = true;
-                    }
+            synchronized (t) {
+                if (batch.readEpoch() != t.epoch) {
+                    return batch; // read before a rewind: the writer drops it
                 }
-                for (Row r : batch.rows()) {
-                    t.seenKeys.add(r.keyHash(batch.spec()));
+                synchronized (t.seenKeys) {
+                    for (Row r : batch.rows()) {
+                        if (t.seenKeys.contains(r.keyHash(batch.spec()))) {
+                            r.markMerged();
+                            merges = true;
+                        }
+                    }
+                    LongHashSet added = new LongHashSet(batch.rows().size());
+                    for (Row r : batch.rows()) {
+                        long key = r.keyHash(batch.spec());
+                        if (t.seenKeys.add(key)) {
+                            added.add(key);
+                        }
+                    }
+                    t.pendingKeys.put(batch, added);
                 }
             }
             // a first migration into an empty table can COPY straight in; a batch with merges takes the upsert
             batch.setInsertOnly(t.targetWasEmpty && !merges);
         }
+        return batch;
+    }
+
+    /**
+     * The look-back pass of a drained changed-rows cursor: rows whose updated_at is, as a time (julianday: the two
+     * formats Stockula writes compare as instants, not as text), within the look-back below the committed watermark.
+     * The newest first, at most a batch: the rows nearest the watermark are the ones a text comparison misses. A batch
+     * whose checkpoint does not move (it still fails as stale if the watermark moved meanwhile); null when the
+     * look-back is off, over, or finds nothing.
+     */
+    private Batch lookBack(TableState t) {
+        if (lookBack.isZero() || t.committedWatermark == null || t.committedWatermark.isEmpty() || t.inflight > 0
+                || System.nanoTime() - t.watermarkMovedAt > lookBack.toNanos()) {
+            return null;
+        }
+        String table = t.mapping.sourceTable();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (Connection c = source.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT rowid AS " + SqliteSource.ROWID + ", * FROM \"" + table + "\" WHERE julianday(updated_at)"
+                        + " >= julianday(?) - ? ORDER BY updated_at DESC, rowid DESC LIMIT " + batchSize)) {
+            ps.setString(1, t.committedWatermark);
+            ps.setDouble(2, lookBack.toMillis() / 86_400_000.0);
+            try (ResultSet rs = ps.executeQuery()) {
+                var mapper = new SourceRowMapperFactory().newColumnRowMapper();
+                int n = 0;
+                while (rs.next()) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> row = (Map<String, Object>) mapper.mapRow(rs, n++);
+                    rows.add(row);
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warn("{}: look-back read failed ({}); the next poll tries again", table, e.getMessage());
+            return null;
+        }
+        if (rows.isEmpty()) {
+            return null;
+        }
+        List<Row> out = new ArrayList<>(rows.size());
+        for (Map<String, Object> src : rows) {
+            out.add(t.mapping.toRow(src, mappingContext));
+        }
+        Checkpoint cp = new Checkpoint(source.id(), table, Checkpoint.Kind.WATERMARK, 0, t.committedWatermark,
+                t.committedWatermarkRowid, 0, t.committedWatermark, t.committedWatermarkRowid);
+        t.inflight++;
+        Batch batch = new Batch(t.mapping.spec(), pipeline, source.id(), table, out).withCheckpoint(cp).withRunId(runId);
+        batch.setCursor(Cursor.CHANGED_ROWS.name());
+        batch.setLookBack(true);
+        batch.setReadEpoch(t.epoch);
         return batch;
     }
 
@@ -309,10 +431,14 @@ public final class SqliteSync {
         TableState t = state(batch.sourceTable());
         synchronized (t) {
             t.inflight--;
+            t.keysCommitted(batch);
             Checkpoint cp = batch.checkpoint();
             if (cp.kind() == Checkpoint.Kind.ROWID) {
                 t.committedRowid = cp.toRowid();
             } else {
+                if (!java.util.Objects.equals(cp.toWatermark(), t.committedWatermark)) {
+                    t.watermarkMovedAt = System.nanoTime();
+                }
                 t.committedWatermark = cp.toWatermark();
                 t.committedWatermarkRowid = cp.toWatermarkRowid();
             }
@@ -322,7 +448,9 @@ public final class SqliteSync {
                     reasons.add(reason);
                 }
             }
-            t.progress.add(batch.rowsRead(), batch.rows().size(), batch.result(), reasons);
+            if (!batch.isLookBack()) { // rows read again are not new work: progress counts each row once
+                t.progress.add(batch.rowsRead(), batch.rows().size(), batch.result(), reasons);
+            }
             if (batch.isLastOfRead()) {
                 t.idle(Cursor.valueOf(batch.cursor()));
             }
@@ -332,7 +460,27 @@ public final class SqliteSync {
         }
     }
 
-    /** The checkpoint had moved on (an earlier batch failed): read again from the committed position. */
+    /** True when the batch was read before its reader was rewound: it must not be written (nor even tried). */
+    public boolean superseded(Batch batch) {
+        TableState t = state(batch.sourceTable());
+        synchronized (t) {
+            return batch.readEpoch() != t.epoch;
+        }
+    }
+
+    /** Drops a superseded batch: its rows are read again from the durable checkpoint. */
+    public void dropSuperseded(Batch batch) {
+        TableState t = state(batch.sourceTable());
+        synchronized (t) {
+            t.inflight--;
+        }
+        LOG.debug("{}: batch ({}) read before a rewind dropped", batch.sourceTable(), batch.checkpoint());
+    }
+
+    /**
+     * The stored checkpoint was not at the batch's "from" (a commit whose answer was lost, another process on the
+     * same target): nothing was written; reading resumes from the durable checkpoint.
+     */
     public void stale(Batch batch) {
         TableState t = state(batch.sourceTable());
         synchronized (t) {
@@ -342,19 +490,44 @@ public final class SqliteSync {
         LOG.info("{}: stale batch dropped ({}), reading again from the checkpoint", batch.sourceTable(), batch.checkpoint());
     }
 
-    /** A batch was dead-lettered after its redeliveries: nothing of it was committed. */
-    public void failed(Batch batch, Throwable error) {
+    /**
+     * A batch failed after its redeliveries (routes/dead-letters.yaml sends it here rather than into
+     * etl_dead_letters: its rows stay in the source). Nothing of it was committed; the failure is recorded (migrate
+     * stops on it) and reading resumes from the durable checkpoint (run tries again at its next poll).
+     */
+    public void batchFailed(Batch batch, Throwable error, Integer redeliveries) {
         TableState t = state(batch.sourceTable());
+        int attempts = 1 + (redeliveries == null ? 0 : redeliveries);
+        BatchNotWrittenException failure = new BatchNotWrittenException(batch.sourceTable() + ": batch (" + batch.checkpoint()
+                + ") not written after " + attempts + " attempt(s): " + oneLine(error), error);
         synchronized (t) {
             t.inflight--;
-            t.failure = error;
+            t.failure = failure;
             t.rewind();
         }
-        LOG.error("{}: batch of {} rows not written ({}); reading resumes from the checkpoint", batch.sourceTable(),
-                batch.rowsRead(), error == null ? "unknown error" : error.getMessage());
+        metrics.error("sqlite-writer", io.stockula.etl.ops.ErrorCategory.of(error));
+        LOG.error("{}; reading resumes from the checkpoint", failure.getMessage());
     }
 
-    /** A poll of the SQLite file failed (locked, corrupt, vanished): recorded, the reader tries again next poll. */
+    private static String oneLine(Throwable e) {
+        String m = firstLine(e);
+        // the pool's "Connection is not available" hides why: the last connection attempt's error says it
+        if (e instanceof java.sql.SQLTransientConnectionException && e.getCause() != null) {
+            m = firstLine(e.getCause()) + " (" + m + ")";
+        }
+        return m;
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e == null ? "unknown error" : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /**
+     * A poll failed: the SQLite file (locked, corrupt, vanished) or the target, when the reader could not read its
+     * checkpoint after a rewind. Recorded; the reader tries again at its next poll, from the durable checkpoint.
+     */
     public void readFailed(String routeId, Throwable error) {
         String table = routeId.replaceFirst("^sqlite-(new|changed)-", "");
         TableState t = tables.get(table);
@@ -389,17 +562,31 @@ public final class SqliteSync {
         return t;
     }
 
+    /** Where a poll's query started, and in which epoch of its reader's position. */
+    private record ReadFrom(long rowid, String watermark, long watermarkRowid, long epoch) {
+    }
+
     private final class TableState {
         final TableMapping mapping;
         final boolean hasUpdatedAt;
         final TableProgress progress;
         final LongHashSet seenKeys = new LongHashSet();
+        /** keys first seen in batches not yet committed, in read order (forgotten again if they are not) */
+        final Map<Batch, LongHashSet> pendingKeys = new java.util.IdentityHashMap<>();
+        /** bumped by every rewind: queries and batches of an older epoch are discarded */
+        long epoch;
+        /** the durable checkpoint must be read again before the next query */
+        boolean reloadCheckpoint;
+        ReadFrom newQuery;
+        ReadFrom changedQuery;
         long readRowid;
         String readWatermark;
         long readWatermarkRowid;
         long committedRowid;
         String committedWatermark;
         long committedWatermarkRowid;
+        /** System.nanoTime() of the last watermark move (or of start-up): the look-back runs for a while after it. */
+        long watermarkMovedAt = System.nanoTime();
         int inflight;
         volatile boolean newDrained;
         volatile boolean changedDrained;
@@ -419,22 +606,59 @@ public final class SqliteSync {
                 ps.setString(1, sourceId);
                 ps.setString(2, mapping.sourceTable());
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
+                    if (!rs.next()) {
+                        throw new SQLException("no checkpoint row for " + sourceId + "/" + mapping.sourceTable());
+                    }
                     committedRowid = rs.getLong(1);
                     committedWatermark = rs.getString(2);
                     committedWatermarkRowid = rs.getLong(3);
                 }
             }
-            rewind();
-        }
-
-        /** Reading goes back to what is committed; batches already queued will find themselves stale. */
-        void rewind() {
             readRowid = committedRowid;
             readWatermark = committedWatermark;
             readWatermarkRowid = committedWatermarkRowid;
+            reloadCheckpoint = false;
+        }
+
+        /**
+         * Reading goes back to the durable checkpoint (read again from the target before the next query: the one
+         * in memory may lag behind a commit whose answer was lost); queries and batches of the old epoch are void.
+         */
+        void rewind() {
+            epoch++;
+            reloadCheckpoint = true;
+            newQuery = null;
+            changedQuery = null;
             newDrained = false;
             changedDrained = !hasUpdatedAt;
+            forgetPendingKeys();
+        }
+
+        /** The position a query starts from, after reading the durable checkpoint again if a rewind asked for it. */
+        ReadFrom readFrom(DataSource target, String sourceId) {
+            if (reloadCheckpoint) {
+                try (Connection c = target.getConnection()) {
+                    resetFromCheckpoint(c, sourceId);
+                } catch (SQLException e) {
+                    throw new io.stockula.etl.config.DatabaseUnavailableException("cannot read the checkpoint of "
+                            + mapping.sourceTable() + ": " + e.getMessage(), e);
+                }
+            }
+            return new ReadFrom(readRowid, readWatermark, readWatermarkRowid, epoch);
+        }
+
+        void keysCommitted(Batch batch) {
+            synchronized (seenKeys) {
+                pendingKeys.remove(batch);
+            }
+        }
+
+        /** Batches not committed by now are void: a re-read must not count their rows as merged. */
+        void forgetPendingKeys() {
+            synchronized (seenKeys) {
+                pendingKeys.values().forEach(added -> added.forEach(seenKeys::remove));
+                pendingKeys.clear();
+            }
         }
 
         /** The cursor's last read came back short or empty (allDrained also waits for inflight batches). */

@@ -1,0 +1,96 @@
+package io.stockula.etl.source.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stockula.etl.testsupport.StockulaDbGenerator;
+import io.stockula.etl.testsupport.TestRuntime;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stockula's UPDATEs stamp whole seconds while its inserts carry microseconds, and a later commit can carry an
+ * earlier stamp: an update in the watermark's second, and one stamped below it, must still reach the target. With
+ * the look-back off (the control) they do not: the changed-rows cursor alone compares past them.
+ */
+class SyncLookBackTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(longs = {300_000, 0})
+    void updatesStampedAtOrBelowTheWatermarkArrive(long lookBackMillis) throws Exception {
+        Path db = dir.resolve("live.db");
+        StockulaDbGenerator.generate(db, 4, 30, false, 9);
+        try (TestRuntime t = TestRuntime.postgres("stockula.sqlite.path", db.toString(),
+                "stockula.sqlite.poll-interval", "300", "stockula.sqlite.look-back", String.valueOf(lookBackMillis))
+                .start("sqlite-migration.yaml", "sqlite-sync.yaml")) {
+            await(() -> count(t, "SELECT count(*) FROM price_history") == 120);
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+                // an insert (microseconds) becomes the watermark
+                st.execute("INSERT INTO price_history (symbol, date, open_price, high_price, low_price, close_price, volume,"
+                        + " interval, created_at, updated_at) VALUES ('AAPL', '2025-11-24', 230.1, 231.5, 229.0, 231.25,"
+                        + " 42000000, '1d', '2099-01-01 00:00:05.500000', '2099-01-01 00:00:05.500000')");
+            }
+            await(() -> watermark(t).equals("2099-01-01 00:00:05.500000"));
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+                // an UPDATE in the same second (whole seconds sort below the watermark as text) and one below it
+                st.execute("UPDATE price_history SET close_price = low_price, updated_at = '2099-01-01 00:00:05'"
+                        + " WHERE symbol = 'MSFT' AND date = '2015-01-05'");
+                st.execute("UPDATE price_history SET close_price = high_price, updated_at = '2099-01-01 00:00:03'"
+                        + " WHERE symbol = 'MSFT' AND date = '2015-01-06'");
+                // then a later insert: once it has arrived, the changed-rows cursor has passed the two updates
+                st.execute("INSERT INTO price_history (symbol, date, open_price, high_price, low_price, close_price, volume,"
+                        + " interval, created_at, updated_at) VALUES ('AAPL', '2025-11-25', 230.1, 231.5, 229.0, 231.0,"
+                        + " 41000000, '1d', '2099-01-01 00:00:09.000001', '2099-01-01 00:00:09.000001')");
+            }
+            await(() -> watermark(t).equals("2099-01-01 00:00:09.000001"));
+            String sameSecond = "SELECT count(*) FROM price_history WHERE symbol = 'MSFT' AND close_price = low_price"
+                    + " AND \"timestamp\" = '2015-01-05T00:00:00-05:00' AND as_of = '2099-01-01 00:00:05+00'";
+            String below = "SELECT count(*) FROM price_history WHERE symbol = 'MSFT' AND close_price = high_price"
+                    + " AND \"timestamp\" = '2015-01-06T00:00:00-05:00' AND as_of = '2099-01-01 00:00:03+00'";
+            if (lookBackMillis > 0) {
+                await(() -> count(t, sameSecond) == 1 && count(t, below) == 1);
+                // read again every poll but rewritten once: the upsert leaves unchanged rows alone
+                assertThat(count(t, "SELECT count(*) FROM price_history")).isEqualTo(122);
+            } else {
+                assertThat(count(t, sameSecond)).as("the control: without the look-back the update is missed").isZero();
+                assertThat(count(t, below)).isZero();
+            }
+        }
+    }
+
+    private static String watermark(TestRuntime t) {
+        try {
+            List<List<String>> r = t.rows("SELECT watermark FROM etl_checkpoints WHERE source_table = 'price_history'");
+            return r.isEmpty() || r.get(0).get(0) == null ? "" : r.get(0).get(0);
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static long count(TestRuntime t, String sql) {
+        try {
+            return Long.parseLong(t.rows(sql).get(0).get(0));
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static void await(Supplier<Boolean> condition) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            if (condition.get()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(condition.get()).as("condition reached within 30 s").isTrue();
+    }
+}
