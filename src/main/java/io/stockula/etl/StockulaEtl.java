@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 io.stockula.etl.cli.QualityCommand.class,
                 io.stockula.etl.cli.DlqCommand.class,
                 io.stockula.etl.cli.BackfillCommand.class,
+                io.stockula.etl.cli.SymbolsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class StockulaEtl implements java.util.concurrent.Callable<Integer> {
 

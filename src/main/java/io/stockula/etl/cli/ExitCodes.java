@@ -55,8 +55,8 @@ public final class ExitCodes {
     }
 
     static int codeOf(Throwable e) {
-        if (e instanceof DatabaseUnavailableException) {
-            return DATABASE;
+        if (e instanceof DatabaseUnavailableException || e instanceof org.flywaydb.core.api.FlywayException) {
+            return DATABASE; // the target refuses (the schema cannot be applied: permissions, a failed migration)
         }
         if (e instanceof SourceUnavailableException) {
             return SOURCE;

@@ -41,6 +41,8 @@ public final class SettingsCheck {
             new Range("stockula.yahoo.concurrency", 1, 64, "requests in flight", null),
             new Range("stockula.yahoo.options.expirations", 1, 100, "expirations", null),
             new Range("stockula.yahoo.prices.intraday-overlap-bars", 0, 10_000, "bars", null),
+            new Range("stockula.yahoo.deactivate.misses", 1, 1_000, "404 answers in a row", null),
+            new Range("stockula.yahoo.deactivate.days", 0, 3_650, "days", null),
             new Range("stockula.yahoo.max-body-bytes", 1_024, Long.MAX_VALUE, "bytes of one answer", null));
 
     private static final Map<String, List<String>> CHOICES = Map.of(

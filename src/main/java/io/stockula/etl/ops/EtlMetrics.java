@@ -26,6 +26,18 @@ public final class EtlMetrics {
         for (String endpoint : new String[] {"chart", "quoteSummary", "options"}) {
             throttled(endpoint);
         }
+        symbolsDeactivated();
+    }
+
+    private Counter symbolsDeactivated() {
+        return Counter.builder("stockula.yahoo.symbols.deactivated")
+                .description("Symbols marked inactive after repeated Yahoo 404s (stockula.yahoo.deactivate.*)")
+                .register(registry);
+    }
+
+    /** A symbol was marked inactive after its 404 streak (alert YahooSymbolDeactivated). */
+    public void symbolDeactivated() {
+        symbolsDeactivated().increment();
     }
 
     private Counter writeFailures() {

@@ -47,7 +47,9 @@ public final class YahooModule implements RuntimeModule {
         registry.accept("yahooCharts", charts);
         registry.accept("yahooReference", new YahooReference(directory, settings, runs));
         registry.accept("yahooRuns", runs);
-        registry.accept("yahooFailures", new YahooFailures(directory, runs));
+        registry.accept("yahooFailures", new YahooFailures(directory, runs,
+                boot.settings().getInt("stockula.yahoo.deactivate.misses", 3),
+                java.time.Duration.ofDays(boot.settings().getInt("stockula.yahoo.deactivate.days", 2)), metrics));
     }
 
     /**
