@@ -55,6 +55,11 @@ class MigrationTest {
             assertThat(rows(c, "SELECT open_price, volume, to_char(\"timestamp\" AT TIME ZONE 'America/New_York', 'YYYY-MM-DD HH24:MI')"
                     + " FROM price_history WHERE symbol = 'AAPL' ORDER BY \"timestamp\" LIMIT 1"))
                     .containsExactly(List.of("1", "7", "2015-01-02 00:00"));
+            // the version that lost the merge is kept: the stored AAPL row, replaced by the later 'aapl' row
+            assertThat(rows(c, "SELECT target_table, source_key, winner_key LIKE 'rowid=%', reason, record->>'symbol',"
+                    + " record->>'open_price' <> '1' FROM merged_records"))
+                    .containsExactly(List.of("price_history", "stored row", "t", "same_as_of_read_earlier", "AAPL", "t"));
+            assertThat(exp.dirtyMerged()).isEqualTo(1);
             // prices exactly as stored, down to 1e-5; volumes beyond int32
             assertThat(rows(c, "SELECT open_price, volume FROM price_history WHERE symbol = 'TINY'"))
                     .containsExactly(List.of("1.234e-05", "9000000000"));
