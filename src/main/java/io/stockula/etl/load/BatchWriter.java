@@ -86,7 +86,9 @@ public final class BatchWriter {
             long merged = batch.mergedCount();
             batch.setResult(new BatchResult(counts[i][0], counts[i][1], unchanged, batch.rejected().size(), merged,
                     counts[i][2], nanos));
-            metrics.records(batch.pipeline(), spec.table(), "loaded", batch.rows().size() - merged);
+            // loaded: rows the batch inserted or changed; unchanged: valid rows the target already held as they are
+            metrics.records(batch.pipeline(), spec.table(), "loaded", counts[i][0] + counts[i][1]);
+            metrics.records(batch.pipeline(), spec.table(), "unchanged", unchanged);
             metrics.records(batch.pipeline(), spec.table(), "merged", merged);
             metrics.records(batch.pipeline(), spec.table(), "rejected", batch.rejected().size());
             metrics.batchWrite(spec.table(), Duration.ofNanos(nanos));

@@ -59,7 +59,10 @@ public final class EtlMetrics {
         return registry;
     }
 
-    /** outcome: read, loaded, merged, rejected, skipped, dead_lettered */
+    /**
+     * outcome: read, loaded (inserted or changed in the target), unchanged (valid, and already so in the target),
+     * merged, rejected, skipped, dead_lettered
+     */
     public void records(String pipeline, String table, String outcome, long n) {
         if (n > 0) {
             Counter.builder("stockula.records").description("Records by pipeline, table and outcome")
