@@ -59,6 +59,7 @@ public final class EtlRuntime implements AutoCloseable {
         main.bind("redeliveryCounter", new io.stockula.etl.ops.RedeliveryCounter());
         main.bind("runHistory", runHistory);
         main.bind("rollupRefresher", new RollupRefresher(ds, boot.mode()));
+        main.bind("timescaleJobHealth", new io.stockula.etl.ops.TimescaleJobHealth(ds, boot.metrics(), boot.mode()));
         main.bind("databaseHealthCheck", new DatabaseHealthCheck(ds, boot.metrics(),
                 s.getBoolean("stockula.management.show-details", false)
                         ? boot.database().url() + " (" + boot.mode().name().toLowerCase() + ")" : null));

@@ -52,6 +52,10 @@ public final class SchemaMigrator {
                 .baselineVersion("0")
                 .load();
         MigrateResult result = flyway.migrate();
+        if (mode == SchemaMode.TIMESCALEDB) {
+            // the placeholders only reach the first migration: later changes of stockula.timescale.* are applied here
+            TimescaleSettings.apply(dataSource, settings);
+        }
         LOG.info("Schema {}: {} migration(s) applied, now at version {}", mode.describe(),
                 result.migrationsExecuted, result.targetSchemaVersion == null
                         ? flyway.info().current().getVersion() : result.targetSchemaVersion);

@@ -2,7 +2,9 @@ package io.stockula.etl.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stockula.etl.ops.EtlMetrics;
 import io.stockula.etl.ops.RollupRefresher;
+import io.stockula.etl.ops.TimescaleJobHealth;
 import io.stockula.etl.testsupport.TestDatabases;
 import io.stockula.etl.testsupport.TimescaleJobs;
 import java.sql.Connection;
@@ -69,6 +71,18 @@ class SchemaTimescaleTest {
                 }
                 assertThat(RollupFixture.rows(c, "SELECT volume FROM price_monthly WHERE symbol = 'MSFT'"))
                         .containsExactly(List.of("7"));
+                // each CALL run_job above succeeded (a failing job raises its error there). The job health gauges
+                // cover every job; run_job in a session is not counted in job_stats, so none is failing and none has
+                // a recorded success yet (the background scheduler's runs are what the gauges follow)
+                EtlMetrics metrics = EtlMetrics.standalone();
+                int seen = new TimescaleJobHealth(db.dataSource(), metrics, SchemaMode.TIMESCALEDB).probe();
+                assertThat(seen).isEqualTo(jobs.size()).isEqualTo(8);
+                for (List<String> job : jobs) {
+                    assertThat(metrics.registry().get("stockula.timescaledb.job.failing").tag("job_id", job.get(0))
+                            .tag("proc", job.get(1)).gauge().value()).isZero();
+                    assertThat(metrics.registry().get("stockula.timescaledb.job.portal.false.failure").tag("job_id", job.get(0))
+                            .gauge().value()).isZero();
+                }
                 assertThat(RollupFixture.rows(c, "SELECT extract(year FROM snapshot_at)::int FROM options_calls"))
                         .containsExactly(List.of(String.valueOf(java.time.Year.now().getValue())));
                 // the 2024 chunks are past compress_after: the compression job compressed them
@@ -77,6 +91,41 @@ class SchemaTimescaleTest {
                         .containsExactly(List.of("t"));
                 RollupFixture.assertRollups(c);
             }
+        }
+    }
+
+    @Test
+    void changedTimescaleSettingsAreReappliedOnceAndLogged() throws Exception {
+        String url = TestDatabases.freshTimescale();
+        EtlSettings defaults = EtlSettings.load(null, Map.of("stockula.db.url", url, "stockula.db.pool-size", "2"));
+        try (TargetDatabase db = TargetDatabase.open(defaults, null)) {
+            SchemaMigrator.migrate(db.dataSource(), defaults);
+            assertThat(TimescaleSettings.apply(db.dataSource(), defaults)).isEmpty(); // the first migration set them all
+            EtlSettings changed = EtlSettings.load(null, Map.of("stockula.db.url", url, "stockula.db.pool-size", "2",
+                    "stockula.timescale.price-chunk-interval", "7 days", "stockula.timescale.price-compress-after", "120 days",
+                    "stockula.timescale.price-retention", "20 years", "stockula.timescale.options-retention", "none",
+                    "stockula.timescale.monthly-refresh-window", "4 months"));
+            assertThat(SchemaMigrator.migrate(db.dataSource(), changed).applied()).isZero();
+            try (Connection c = db.connection()) {
+                assertThat(RollupFixture.rows(c, "SELECT time_interval::text FROM timescaledb_information.dimensions"
+                        + " WHERE hypertable_name = 'price_history'")).containsExactly(List.of("7 days"));
+                assertThat(RollupFixture.rows(c, "SELECT proc_name, (coalesce(config->>'compress_after', config->>'drop_after'))"
+                        + "::interval::text FROM timescaledb_information.jobs WHERE hypertable_name = 'price_history' ORDER BY 1"))
+                        .containsExactly(List.of("policy_compression", "120 days"), List.of("policy_retention", "20 years"));
+                assertThat(RollupFixture.rows(c, "SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name ="
+                        + " 'policy_retention' AND hypertable_name LIKE 'options%'")).containsExactly(List.of("0"));
+                assertThat(RollupFixture.rows(c, "SELECT (config->>'start_offset')::interval::text FROM"
+                        + " timescaledb_information.jobs WHERE hypertable_name = 'price_monthly'"))
+                        .containsExactly(List.of("4 mons"));
+            }
+            // the same settings again: nothing to do
+            assertThat(TimescaleSettings.apply(db.dataSource(), changed)).isEmpty();
+            // a value that cannot be an interval is a configuration error (exit 2), and changes nothing
+            EtlSettings bad = EtlSettings.load(null, Map.of("stockula.db.url", url, "stockula.db.pool-size", "2",
+                    "stockula.timescale.price-compress-after", "soon"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> TimescaleSettings.apply(db.dataSource(), bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("stockula.timescale.price-compress-after is not an interval: 'soon'");
         }
     }
 }

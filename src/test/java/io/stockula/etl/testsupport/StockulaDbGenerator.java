@@ -94,6 +94,12 @@ public final class StockulaDbGenerator {
     }
 
     public static Expectation generate(Path file, int symbols, int days, boolean dirty, long seed) throws SQLException {
+        return generate(file, symbols, days, dirty, seed, LocalDate.of(2015, 1, 2));
+    }
+
+    /** As above, with the bars starting on the weekday {@code from} (e.g. 30 years back for a long history). */
+    public static Expectation generate(Path file, int symbols, int days, boolean dirty, long seed, LocalDate from)
+            throws SQLException {
         try {
             Files.deleteIfExists(file);
         } catch (java.io.IOException e) {
@@ -101,7 +107,7 @@ public final class StockulaDbGenerator {
         }
         Random rnd = new Random(seed);
         List<String> syms = symbols(symbols);
-        List<LocalDate> dates = weekdays(LocalDate.of(2015, 1, 2), days);
+        List<LocalDate> dates = weekdays(from, days);
         long dirtyRejected = 0;
         long dirtyMerged = 0;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
