@@ -3,15 +3,12 @@ package io.stockula.etl.source.yahoo;
 import static io.stockula.etl.source.yahoo.FakeYahoo.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stockula.etl.StockulaEtl;
+import io.stockula.etl.cli.CliHarness;
 import io.stockula.etl.cli.ExitCodes;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * One 404 does not deactivate a symbol: only a streak of stockula.yahoo.deactivate.misses answers over at least
@@ -76,17 +73,11 @@ class YahooSymbolDeactivationTest {
         pull();
         assertThat(fake.chartRequests("GONE")).as("no longer asked").hasSize(4);
 
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new StockulaEtl());
-        cli.setExecutionExceptionHandler(ExitCodes::handle);
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute("symbols", "reactivate", "GONE", "NOPE", "--db", rt.dbUrl);
-        assertThat(code).as(err.toString()).isEqualTo(ExitCodes.INCOMPLETE);
-        assertThat(out.toString()).isEqualTo("GONE reactivated (was inactive: yahoo chart 404: No data found, symbol may be delisted)"
+        CliHarness.Result r = CliHarness.run("symbols", "reactivate", "GONE", "NOPE", "--db", rt.dbUrl);
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.INCOMPLETE);
+        assertThat(r.out()).isEqualTo("GONE reactivated (was inactive: yahoo chart 404: No data found, symbol may be delisted)"
                 + System.lineSeparator());
-        assertThat(err.toString()).contains("error: NOPE is not in stocks: nothing to reactivate");
+        assertThat(r.err()).contains("error: NOPE is not in stocks: nothing to reactivate");
         assertThat(active("GONE")).isEqualTo(true);
         assertThat(rt.count("SELECT count(*) FROM etl_symbol_misses WHERE symbol = 'GONE'")).isZero();
         pull();
