@@ -31,9 +31,13 @@ class CliFailuresIT {
     }
 
     private Run jar(String... args) throws Exception {
+        return jarWithHeap("-Xmx384m", args);
+    }
+
+    private Run jarWithHeap(String heap, String... args) throws Exception {
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
-        ProcessBuilder pb = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder pb = new ProcessBuilder(commandWithHeap(heap, args)).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("STOCKULA_LOG_FILE", dir.resolve("logs/etl.log").toString());
         Process p = pb.start();
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
@@ -41,7 +45,11 @@ class CliFailuresIT {
     }
 
     private static List<String> command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx384m", "-jar", "target/stockula-etl.jar"));
+        return commandWithHeap("-Xmx384m", args);
+    }
+
+    private static List<String> commandWithHeap(String heap, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("java", heap, "-jar", "target/stockula-etl.jar"));
         cmd.addAll(List.of(args));
         return cmd;
     }
@@ -101,6 +109,25 @@ class CliFailuresIT {
                 assertThat(rs.getBoolean(3)).isTrue();
             }
         }
+    }
+
+    /** 60 dead letters of 4 MB each (240 MB) replayed by a JVM with 96 MB of heap: one body at a time. */
+    @Test
+    void replayAllStreamsABacklogLargerThanTheHeap() throws Exception {
+        String db = TestDatabases.freshPostgres();
+        assertThat(io.stockula.etl.StockulaEtl.execute("schema", "--db", db)).isZero();
+        try (Connection c = DriverManager.getConnection(db); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO etl_dead_letters (route_id, category, attempts, body)"
+                    + " SELECT 'big', 'data', 1, repeat(md5(i::text), 125000) FROM generate_series(1, 60) i");
+        }
+        long t0 = System.nanoTime();
+        Run r = jarWithHeap("-Xmx96m", "dlq", "replay", "--all", "--db", db);
+        System.out.println("CliFailuresIT: dlq replay --all over 240 MB of bodies at -Xmx96m: exit " + r.exit() + " in "
+                + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        // no replay_uri: each is skipped (exit 1), but every one was read and answered, none ran out of memory
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.INCOMPLETE);
+        assertThat(r.out()).contains("#60: skipped - no replay_uri").endsWith("0 replayed, 60 not" + System.lineSeparator());
+        assertThat(r.err()).doesNotContain("OutOfMemoryError");
     }
 
     private static long runs(String db, String status) throws Exception {
