@@ -207,8 +207,10 @@ public final class SqliteSync {
         this.context = context;
         for (TableState t : tables.values()) {
             String table = t.mapping.sourceTable();
-            TemplatedRouteBuilder.builder(context, "sqlite-new-rows").routeId("sqlite-new-" + table)
-                    .parameter("table", table).add();
+            synchronized (ROUTE_ADDING) { // a reader may be adding its changed-rows route meanwhile
+                TemplatedRouteBuilder.builder(context, "sqlite-new-rows").routeId("sqlite-new-" + table)
+                        .parameter("table", table).add();
+            }
             if (!t.hasUpdatedAt) {
                 t.changedDrained = true;
             }
