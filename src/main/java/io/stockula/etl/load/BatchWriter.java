@@ -1,6 +1,8 @@
 package io.stockula.etl.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stockula.etl.ops.DeadLetterStore;
+import io.stockula.etl.ops.ErrorCategory;
 import io.stockula.etl.ops.EtlMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +55,63 @@ public final class BatchWriter {
      * rebase done): all of it commits, or none of it.
      */
     public void writeTogether(List<Batch> batches, SqlStep before, SqlStep after) throws SQLException {
+        writeTogether(batches, before, after, null);
+    }
+
+    /**
+     * For a batch that kept failing on some of its rows (a value the target refuses: a constraint, a range, a
+     * size): the same transaction, but the rows are written in halves, then quarters, ... under savepoints, so that
+     * every row that can be written is, and each row that cannot is dead-lettered on its own (body: the row as
+     * {@link RowJson}, replay_uri {@code direct:write-rows}) in the same transaction, which also moves the
+     * checkpoint: the table moves on, nothing is lost. Returns the dead letters' count (also on the batch).
+     */
+    public int writeSplitting(Batch batch, String routeId, int attempts) throws SQLException {
+        List<DeadRow> dead = new ArrayList<>();
+        writeTogether(List.of(batch), null, c -> {
+            for (DeadRow d : dead) {
+                String body = RowJson.encode(batch, d.row());
+                if (!pendingDeadLetter(c, routeId, body)) { // read again (a look-back, a re-run): one letter is enough
+                    DeadLetterStore.insert(c, new DeadLetterStore.Letter(routeId, "batch split", "direct:write-rows",
+                            ErrorCategory.of(d.error()), attempts, d.error(), "{}", body));
+                }
+            }
+        }, dead);
+        batch.setDeadLettered(dead.size());
+        for (DeadRow d : dead) {
+            metrics.deadLetter(routeId, ErrorCategory.of(d.error()));
+        }
+        return dead.size();
+    }
+
+    private static boolean pendingDeadLetter(Connection c, String routeId, String body) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM etl_dead_letters WHERE route_id = ? AND status = 'new'"
+                + " AND body = ?")) {
+            ps.setString(1, routeId);
+            ps.setString(2, body);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** A row the target refused on its own, and why. */
+    private record DeadRow(Row row, SQLException error) {
+    }
+
+    /** Errors that belong to some rows, not to the batch: splitting the batch finds them. */
+    public static boolean rowSpecific(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String cls = sql.getSQLState().substring(0, 2);
+                // 22 data exception, 23 integrity constraint, 54 program limit (e.g. an index row too large)
+                return cls.equals("22") || cls.equals("23") || cls.equals("54");
+            }
+        }
+        return false;
+    }
+
+    private void writeTogether(List<Batch> batches, SqlStep before, SqlStep after, List<DeadRow> deadRows)
+            throws SQLException {
         long t0 = System.nanoTime();
         long[][] counts = new long[batches.size()][];
         List<List<Row>> kept = new ArrayList<>();
@@ -67,7 +126,7 @@ public final class BatchWriter {
                     MergedRecords merges = new MergedRecords();
                     List<Row> rows = dedupe(batch, merges);
                     kept.add(rows);
-                    counts[i] = writeIn(c, batch, rows, merges);
+                    counts[i] = writeIn(c, batch, rows, merges, deadRows);
                 }
                 if (after != null) {
                     after.run(c);
@@ -82,7 +141,7 @@ public final class BatchWriter {
         for (int i = 0; i < batches.size(); i++) {
             Batch batch = batches.get(i);
             TableSpec spec = batch.spec();
-            long unchanged = kept.get(i).size() - counts[i][0] - counts[i][1];
+            long unchanged = kept.get(i).size() - counts[i][0] - counts[i][1] - (deadRows == null ? 0 : deadRows.size());
             long merged = batch.mergedCount();
             batch.setResult(new BatchResult(counts[i][0], counts[i][1], unchanged, batch.rejected().size(), merged,
                     counts[i][2], nanos));
@@ -90,7 +149,8 @@ public final class BatchWriter {
                 metrics.records(batch.pipeline(), spec.table(), "loaded", counts[i][0] + counts[i][1]);
                 metrics.records(batch.pipeline(), spec.table(), "rejected", counts[i][3]);
             } else {
-                metrics.records(batch.pipeline(), spec.table(), "loaded", batch.rows().size() - merged);
+                metrics.records(batch.pipeline(), spec.table(), "loaded", batch.rows().size() - merged
+                        - (deadRows == null ? 0 : deadRows.size()));
                 metrics.records(batch.pipeline(), spec.table(), "merged", merged);
                 metrics.records(batch.pipeline(), spec.table(), "rejected", batch.rejected().size());
             }
@@ -99,11 +159,14 @@ public final class BatchWriter {
     }
 
     /** One batch inside the caller's transaction: {inserted, updated, stocks created, rejected rows recorded}. */
-    private long[] writeIn(Connection c, Batch batch, List<Row> rows, MergedRecords merges) throws SQLException {
+    private long[] writeIn(Connection c, Batch batch, List<Row> rows, MergedRecords merges, List<DeadRow> deadRows)
+            throws SQLException {
         TableSpec spec = batch.spec();
         long[] counts = {0, 0, 0};
         merges.snapshot(c, spec, rows);
-        if (!rows.isEmpty()) {
+        if (deadRows != null) {
+            bisect(c, spec, rows, counts, deadRows);
+        } else if (!rows.isEmpty()) {
             counts = batch.isInsertOnly() ? tryInsertOnly(c, spec, rows) : null;
             if (counts == null) {
                 counts = stageAndUpsert(c, spec, rows);
@@ -115,6 +178,37 @@ public final class BatchWriter {
             advance(c, batch.checkpoint(), batch.rowsRead());
         }
         return new long[] {counts[0], counts[1], counts[2], recorded};
+    }
+
+    /** Writes the rows under a savepoint; if the target refuses one of them, each half again, down to single rows. */
+    private void bisect(Connection c, TableSpec spec, List<Row> rows, long[] counts, List<DeadRow> dead)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        java.sql.Savepoint sp = c.setSavepoint();
+        try {
+            long[] r = stageAndUpsert(c, spec, rows);
+            try (Statement st = c.createStatement()) {
+                st.execute("DELETE FROM " + spec.stageTable()); // the next part starts from an empty stage
+            }
+            c.releaseSavepoint(sp);
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] += r[i];
+            }
+        } catch (SQLException e) {
+            c.rollback(sp);
+            if (!rowSpecific(e)) {
+                throw e;
+            }
+            if (rows.size() == 1) {
+                dead.add(new DeadRow(rows.get(0), e));
+                return;
+            }
+            int mid = rows.size() / 2;
+            bisect(c, spec, rows.subList(0, mid), counts, dead);
+            bisect(c, spec, rows.subList(mid, rows.size()), counts, dead);
+        }
     }
 
     /** COPY into a temporary stage, create missing stock rows, upsert the stage: {inserted, updated, stocks}. */
