@@ -30,6 +30,7 @@ public final class SettingsCheck {
             new Range("stockula.sqlite.queue-size", 1, 1_000, "batches read ahead", null),
             new Range("stockula.sqlite.poll-interval", 1, Long.MAX_VALUE, "milliseconds between polls", null),
             new Range("stockula.sqlite.busy-timeout", 0, Long.MAX_VALUE, "milliseconds", null),
+            new Range("stockula.sqlite.look-back", 0, Long.MAX_VALUE, "milliseconds (0: off)", null),
             new Range("stockula.db.pool-size", 1, 1_000, "connections", null),
             new Range("stockula.embedded.port", 1, 65_535, "a TCP port", null),
             new Range("camel.management.port", 1, 65_535, "a TCP port", "--port"),
