@@ -1,8 +1,10 @@
 package io.stockula.etl.source.sqlite;
 
-/** Another process holds the source's lock on this target (see {@link SourceLock}). */
-public final class SourceBusyException extends IllegalStateException {
+import io.stockula.etl.cli.JobIncompleteException;
+
+/** Another process holds the source's lock on this target (see {@link SourceLock}): nothing was done. Exit 1. */
+public final class SourceBusyException extends JobIncompleteException {
     public SourceBusyException(String message) {
-        super(message);
+        super(message, null);
     }
 }
