@@ -71,6 +71,7 @@ public final class MigrateCommand implements Callable<Integer> {
             sync.addRoutes(runtime.context());
             Throwable failure = waitUntilDrained(sync);
             runtime.close(); // stop reading before summing up
+            sync.release();
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             Exception rollupFailure = null;
             if (failure == null && !skipRollups) {
@@ -168,21 +169,33 @@ public final class MigrateCommand implements Callable<Integer> {
                     t.accountedFor() ? "" : "   NOT ACCOUNTED FOR");
             ok &= t.accountedFor();
             t.rejectedByReason().forEach((reason, n) -> System.out.printf("%-18s   rejected %-36s %8d%n", "", reason, n));
+            if (t.deadLettered() > 0) {
+                System.out.printf("%-18s   dead-lettered (refused by the target) %18d%n", "", t.deadLettered());
+            }
+        }
+        long dead = tables.stream().mapToLong(TableProgress::deadLettered).sum();
+        if (dead > 0) {
+            System.out.printf("%d rows refused by the target are dead letters (dlq list --route sqlite-writer):"
+                    + " fix the cause, then `dlq replay`%n", dead);
         }
         long read = tables.stream().mapToLong(TableProgress::read).sum();
         double secs = Math.max(took.toMillis(), 1) / 1000.0;
         System.out.printf("%d rows in %.1f s (%.0f rows/s)%s%n", read, secs, read / secs,
-                ok ? ": every row loaded, merged or rejected" : ": some rows are not accounted for");
-        return ok;
+                !ok ? ": some rows are not accounted for" : dead > 0 ? ": every row loaded, merged, rejected or dead-lettered"
+                        : ": every row loaded, merged or rejected");
+        return ok && dead == 0;
     }
 
     private static Map<String, Object> details(List<TableProgress> tables, Duration took) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("seconds", took.toMillis() / 1000.0);
         for (TableProgress t : tables) {
-            d.put(t.table, Map.of("read", t.read(), "loaded", t.loaded(), "merged", t.merged(), "rejected", t.rejected(),
-                    "inserted", t.inserted(), "updated", t.updated(), "unchanged", t.unchanged(),
-                    "stocks_created", t.stocksCreated(), "rejected_by_reason", t.rejectedByReason()));
+            Map<String, Object> table = new LinkedHashMap<>(Map.of("read", t.read(), "loaded", t.loaded(),
+                    "merged", t.merged(), "rejected", t.rejected(), "inserted", t.inserted(), "updated", t.updated(),
+                    "unchanged", t.unchanged(), "stocks_created", t.stocksCreated(),
+                    "rejected_by_reason", t.rejectedByReason()));
+            table.put("dead_lettered", t.deadLettered());
+            d.put(t.table, table);
         }
         return d;
     }

@@ -24,6 +24,7 @@ public final class Batch {
     private String cursor;
     private boolean lookBack;
     private long readEpoch;
+    private int deadLettered;
 
     public Batch(TableSpec spec, String pipeline, String source, String sourceTable, List<Row> rows) {
         this.spec = spec;
@@ -126,6 +127,15 @@ public final class Batch {
 
     public void setReadEpoch(long readEpoch) {
         this.readEpoch = readEpoch;
+    }
+
+    /** Valid rows the target refused one by one, dead-lettered when the batch was split. */
+    public int deadLettered() {
+        return deadLettered;
+    }
+
+    void setDeadLettered(int deadLettered) {
+        this.deadLettered = deadLettered;
     }
 
     public long mergedCount() {

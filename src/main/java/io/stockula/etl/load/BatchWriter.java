@@ -1,6 +1,8 @@
 package io.stockula.etl.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stockula.etl.ops.DeadLetterStore;
+import io.stockula.etl.ops.ErrorCategory;
 import io.stockula.etl.ops.EtlMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +55,63 @@ public final class BatchWriter {
      * rebase done): all of it commits, or none of it.
      */
     public void writeTogether(List<Batch> batches, SqlStep before, SqlStep after) throws SQLException {
+        writeTogether(batches, before, after, null);
+    }
+
+    /**
+     * For a batch that kept failing on some of its rows (a value the target refuses: a constraint, a range, a
+     * size): the same transaction, but the rows are written in halves, then quarters, ... under savepoints, so that
+     * every row that can be written is, and each row that cannot is dead-lettered on its own (body: the row as
+     * {@link RowJson}, replay_uri {@code direct:write-rows}) in the same transaction, which also moves the
+     * checkpoint: the table moves on, nothing is lost. Returns the dead letters' count (also on the batch).
+     */
+    public int writeSplitting(Batch batch, String routeId, int attempts) throws SQLException {
+        List<DeadRow> dead = new ArrayList<>();
+        writeTogether(List.of(batch), null, c -> {
+            for (DeadRow d : dead) {
+                String body = RowJson.encode(batch, d.row());
+                if (!pendingDeadLetter(c, routeId, body)) { // read again (a look-back, a re-run): one letter is enough
+                    DeadLetterStore.insert(c, new DeadLetterStore.Letter(routeId, "batch split", "direct:write-rows",
+                            ErrorCategory.of(d.error()), attempts, d.error(), "{}", body));
+                }
+            }
+        }, dead);
+        batch.setDeadLettered(dead.size());
+        for (DeadRow d : dead) {
+            metrics.deadLetter(routeId, ErrorCategory.of(d.error()));
+        }
+        return dead.size();
+    }
+
+    private static boolean pendingDeadLetter(Connection c, String routeId, String body) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM etl_dead_letters WHERE route_id = ? AND status = 'new'"
+                + " AND body = ?")) {
+            ps.setString(1, routeId);
+            ps.setString(2, body);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** A row the target refused on its own, and why. */
+    private record DeadRow(Row row, SQLException error) {
+    }
+
+    /** Errors that belong to some rows, not to the batch: splitting the batch finds them. */
+    public static boolean rowSpecific(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String cls = sql.getSQLState().substring(0, 2);
+                // 22 data exception, 23 integrity constraint, 54 program limit (e.g. an index row too large)
+                return cls.equals("22") || cls.equals("23") || cls.equals("54");
+            }
+        }
+        return false;
+    }
+
+    private void writeTogether(List<Batch> batches, SqlStep before, SqlStep after, List<DeadRow> deadRows)
+            throws SQLException {
         long t0 = System.nanoTime();
         long[][] counts = new long[batches.size()][];
         List<List<Row>> kept = new ArrayList<>();
@@ -67,7 +126,7 @@ public final class BatchWriter {
                     MergedRecords merges = new MergedRecords();
                     List<Row> rows = dedupe(batch, merges);
                     kept.add(rows);
-                    counts[i] = writeIn(c, batch, rows, merges);
+                    counts[i] = writeIn(c, batch, rows, merges, deadRows);
                 }
                 if (after != null) {
                     after.run(c);
@@ -82,34 +141,74 @@ public final class BatchWriter {
         for (int i = 0; i < batches.size(); i++) {
             Batch batch = batches.get(i);
             TableSpec spec = batch.spec();
-            long unchanged = kept.get(i).size() - counts[i][0] - counts[i][1];
+            long unchanged = kept.get(i).size() - counts[i][0] - counts[i][1] - (deadRows == null ? 0 : deadRows.size());
             long merged = batch.mergedCount();
             batch.setResult(new BatchResult(counts[i][0], counts[i][1], unchanged, batch.rejected().size(), merged,
                     counts[i][2], nanos));
-            metrics.records(batch.pipeline(), spec.table(), "loaded", batch.rows().size() - merged);
-            metrics.records(batch.pipeline(), spec.table(), "merged", merged);
-            metrics.records(batch.pipeline(), spec.table(), "rejected", batch.rejected().size());
+            if (batch.isLookBack()) { // rows read again: only what they changed is news
+                metrics.records(batch.pipeline(), spec.table(), "loaded", counts[i][0] + counts[i][1]);
+                metrics.records(batch.pipeline(), spec.table(), "rejected", counts[i][3]);
+            } else {
+                metrics.records(batch.pipeline(), spec.table(), "loaded", batch.rows().size() - merged
+                        - (deadRows == null ? 0 : deadRows.size()));
+                metrics.records(batch.pipeline(), spec.table(), "merged", merged);
+                metrics.records(batch.pipeline(), spec.table(), "rejected", batch.rejected().size());
+            }
             metrics.batchWrite(spec.table(), Duration.ofNanos(nanos));
         }
     }
 
-    /** One batch inside the caller's transaction: {inserted, updated, stocks created}. */
-    private long[] writeIn(Connection c, Batch batch, List<Row> rows, MergedRecords merges) throws SQLException {
+    /** One batch inside the caller's transaction: {inserted, updated, stocks created, rejected rows recorded}. */
+    private long[] writeIn(Connection c, Batch batch, List<Row> rows, MergedRecords merges, List<DeadRow> deadRows)
+            throws SQLException {
         TableSpec spec = batch.spec();
         long[] counts = {0, 0, 0};
         merges.snapshot(c, spec, rows);
-        if (!rows.isEmpty()) {
+        if (deadRows != null) {
+            bisect(c, spec, rows, counts, deadRows);
+        } else if (!rows.isEmpty()) {
             counts = batch.isInsertOnly() ? tryInsertOnly(c, spec, rows) : null;
             if (counts == null) {
                 counts = stageAndUpsert(c, spec, rows);
             }
         }
-        insertRejected(c, batch);
+        long recorded = insertRejected(c, batch);
         merges.write(c, batch);
         if (batch.checkpoint() != null) {
             advance(c, batch.checkpoint(), batch.rowsRead());
         }
-        return counts;
+        return new long[] {counts[0], counts[1], counts[2], recorded};
+    }
+
+    /** Writes the rows under a savepoint; if the target refuses one of them, each half again, down to single rows. */
+    private void bisect(Connection c, TableSpec spec, List<Row> rows, long[] counts, List<DeadRow> dead)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        java.sql.Savepoint sp = c.setSavepoint();
+        try {
+            long[] r = stageAndUpsert(c, spec, rows);
+            try (Statement st = c.createStatement()) {
+                st.execute("DELETE FROM " + spec.stageTable()); // the next part starts from an empty stage
+            }
+            c.releaseSavepoint(sp);
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] += r[i];
+            }
+        } catch (SQLException e) {
+            c.rollback(sp);
+            if (!rowSpecific(e)) {
+                throw e;
+            }
+            if (rows.size() == 1) {
+                dead.add(new DeadRow(rows.get(0), e));
+                return;
+            }
+            int mid = rows.size() / 2;
+            bisect(c, spec, rows.subList(0, mid), counts, dead);
+            bisect(c, spec, rows.subList(mid, rows.size()), counts, dead);
+        }
     }
 
     /** COPY into a temporary stage, create missing stock rows, upsert the stage: {inserted, updated, stocks}. */
@@ -262,12 +361,19 @@ public final class BatchWriter {
         }
     }
 
-    private void insertRejected(Connection c, Batch batch) throws SQLException {
+    /**
+     * Quarantines the batch's rejected rows; returns how many were recorded. Rows read again by the sync's
+     * look-back are recorded only when that version of the row is not in rejected_records yet.
+     */
+    private long insertRejected(Connection c, Batch batch) throws SQLException {
         if (batch.rejected().isEmpty()) {
-            return;
+            return 0;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO rejected_records (source, source_table, target_table,"
-                + " source_key, reason_codes, record, run_id) VALUES (?,?,?,?,?,?::jsonb,?)")) {
+        String sql = "INSERT INTO rejected_records (source, source_table, target_table, source_key, reason_codes, record,"
+                + " run_id) SELECT ?,?,?,?,?,?::jsonb,?" + (batch.isLookBack() ? " WHERE NOT EXISTS (SELECT 1 FROM"
+                + " rejected_records x WHERE x.source = ? AND x.source_table = ? AND x.source_key = ? AND x.record = ?::jsonb)"
+                : "");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Row r : batch.rejected()) {
                 ps.setString(1, batch.source());
                 ps.setString(2, batch.sourceTable());
@@ -281,13 +387,27 @@ public final class BatchWriter {
                 } else {
                     ps.setLong(7, batch.runId());
                 }
+                if (batch.isLookBack()) {
+                    ps.setString(8, batch.source());
+                    ps.setString(9, batch.sourceTable());
+                    ps.setString(10, r.sourceKey());
+                    ps.setString(11, recordJson(r.original()));
+                }
                 ps.addBatch();
-                for (String reason : r.reasons()) {
+            }
+            int[] done = ps.executeBatch();
+            long recorded = 0;
+            for (int i = 0; i < done.length; i++) {
+                if (done[i] == 0) {
+                    continue; // already recorded
+                }
+                recorded++;
+                for (String reason : batch.rejected().get(i).reasons()) {
                     metrics.validationFailure(batch.spec().table(), reason.contains(":")
                             ? reason.substring(0, reason.indexOf(':')) : reason);
                 }
             }
-            ps.executeBatch();
+            return recorded;
         }
     }
 

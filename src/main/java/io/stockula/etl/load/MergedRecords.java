@@ -97,8 +97,12 @@ final class MergedRecords {
         if (losses.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO merged_records (source, source_table, target_table,"
-                + " source_key, winner_key, reason, record, run_id) VALUES (?,?,?,?,?,?,?::jsonb,?)")) {
+        // rows read again (the sync's look-back) merge again: a loss already kept is not kept twice
+        String sql = "INSERT INTO merged_records (source, source_table, target_table, source_key, winner_key, reason,"
+                + " record, run_id) SELECT ?,?,?,?,?,?,?::jsonb,?" + (batch.isLookBack() ? " WHERE NOT EXISTS (SELECT 1"
+                + " FROM merged_records x WHERE x.source = ? AND x.source_table = ? AND x.source_key = ?"
+                + " AND x.winner_key = ? AND x.record = ?::jsonb)" : "");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Loss l : losses) {
                 ps.setString(1, batch.source());
                 ps.setString(2, batch.sourceTable());
@@ -106,11 +110,19 @@ final class MergedRecords {
                 ps.setString(4, l.sourceKey());
                 ps.setString(5, l.winnerKey());
                 ps.setString(6, l.reason());
-                ps.setString(7, l.record() instanceof RawJson j ? j.json() : BatchWriter.recordJson(l.record()));
+                String record = l.record() instanceof RawJson j ? j.json() : BatchWriter.recordJson(l.record());
+                ps.setString(7, record);
                 if (batch.runId() == null) {
                     ps.setNull(8, java.sql.Types.BIGINT);
                 } else {
                     ps.setLong(8, batch.runId());
+                }
+                if (batch.isLookBack()) {
+                    ps.setString(9, batch.source());
+                    ps.setString(10, batch.sourceTable());
+                    ps.setString(11, l.sourceKey());
+                    ps.setString(12, l.winnerKey());
+                    ps.setString(13, record);
                 }
                 ps.addBatch();
             }

@@ -58,35 +58,48 @@ public final class DeadLetterStore {
                 replayUri = from;
             }
         }
-        String body = bodyText(exchange);
-        String headers = headersJson(exchange.getIn().getHeaders());
-        String sql = "INSERT INTO etl_dead_letters (route_id, endpoint, replay_uri, category, attempts, exception_class,"
-                + " exception_message, stacktrace, headers, body) VALUES (?,?,?,?,?,?,?,?,?::jsonb,?) RETURNING id";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, routeId);
-            ps.setString(2, endpoint);
-            ps.setString(3, replayUri);
-            ps.setString(4, category.label());
-            ps.setInt(5, attempts);
-            ps.setString(6, error == null ? null : error.getClass().getName());
-            ps.setString(7, error == null ? null : Secrets.redact(String.valueOf(error.getMessage())));
-            ps.setString(8, error == null ? null : Secrets.redact(stackTrace(error)));
-            ps.setString(9, headers);
-            ps.setString(10, body);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                long id = rs.getLong(1);
-                metrics.deadLetter(routeId, category);
-                LOG.warn("Dead letter #{} from route {} after {} attempt(s) [{}]: {}", id, routeId, attempts,
-                        category.label(), error == null ? "no exception" : error.getMessage());
-                exchange.getIn().setHeader("StockulaDeadLetterId", id);
-                return id;
-            }
+        Letter letter = new Letter(routeId, endpoint, replayUri, category, attempts, error, headersJson(exchange.getIn().getHeaders()),
+                bodyText(exchange));
+        try (Connection c = dataSource.getConnection()) {
+            long id = insert(c, letter);
+            metrics.deadLetter(routeId, category);
+            LOG.warn("Dead letter #{} from route {} after {} attempt(s) [{}]: {}", id, routeId, attempts,
+                    category.label(), error == null ? "no exception" : error.getMessage());
+            exchange.getIn().setHeader("StockulaDeadLetterId", id);
+            return id;
         } catch (SQLException | RuntimeException e) {
             metrics.deadLetterWriteFailure();
             LOG.error("DEAD LETTER NOT PERSISTED ({}): route={} endpoint={} attempts={} exception={} headers={} body={}",
-                    e.getMessage(), routeId, endpoint, attempts, error, headers, truncate(body, 100_000), e);
+                    e.getMessage(), routeId, endpoint, attempts, error, letter.headers(), truncate(letter.body(), 100_000), e);
             throw new IllegalStateException("dead letter could not be persisted: " + e.getMessage(), e);
+        }
+    }
+
+    /** One dead letter as stored: where it failed, how often, why, and the message (headers as JSON, body as text). */
+    public record Letter(String routeId, String endpoint, String replayUri, ErrorCategory category, int attempts,
+                         Throwable error, String headers, String body) {
+    }
+
+    /** Inserts a dead letter with the caller's connection (and so in the caller's transaction); returns its id. */
+    public static long insert(Connection c, Letter l) throws SQLException {
+        String sql = "INSERT INTO etl_dead_letters (route_id, endpoint, replay_uri, category, attempts, exception_class,"
+                + " exception_message, stacktrace, headers, body) VALUES (?,?,?,?,?,?,?,?,?::jsonb,?) RETURNING id";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Throwable error = l.error();
+            ps.setString(1, l.routeId());
+            ps.setString(2, l.endpoint());
+            ps.setString(3, l.replayUri());
+            ps.setString(4, l.category().label());
+            ps.setInt(5, l.attempts());
+            ps.setString(6, error == null ? null : error.getClass().getName());
+            ps.setString(7, error == null ? null : Secrets.redact(String.valueOf(error.getMessage())));
+            ps.setString(8, error == null ? null : Secrets.redact(stackTrace(error)));
+            ps.setString(9, l.headers());
+            ps.setString(10, l.body());
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 

@@ -53,6 +53,15 @@ public final class TestRuntime implements AutoCloseable {
         }
     }
 
+    /** A count(*) query's value, or -1 while it cannot be read (for waiting on a condition). */
+    public long count(String sql) {
+        try {
+            return Long.parseLong(rows(sql).get(0).get(0));
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     @Override
     public void close() {
         if (runtime != null) {

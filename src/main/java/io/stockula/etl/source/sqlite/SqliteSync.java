@@ -1,6 +1,7 @@
 package io.stockula.etl.source.sqlite;
 
 import io.stockula.etl.load.Batch;
+import io.stockula.etl.load.BatchWriter;
 import io.stockula.etl.load.Checkpoint;
 import io.stockula.etl.load.LongHashSet;
 import io.stockula.etl.load.Row;
@@ -62,6 +63,9 @@ public final class SqliteSync {
     private final Map<String, TableState> tables = new LinkedHashMap<>();
     private volatile Long runId;
     private volatile CamelContext context;
+    private SourceLock lock;
+    private final BatchWriter splittingWriter;
+    private final Object routeLock = new Object();
     private java.time.Duration lookBack = java.time.Duration.ZERO;
 
     public SqliteSync(SqliteSource source, DataSource target, EtlMetrics metrics, String pipeline, int batchSize,
@@ -78,6 +82,7 @@ public final class SqliteSync {
         this.pipeline = pipeline;
         this.batchSize = batchSize;
         this.trackMerged = trackMerged;
+        this.splittingWriter = new BatchWriter(target, metrics);
         this.mappingContext = new MappingContext(dates, OffsetDateTime.now(ZoneOffset.UTC), units);
     }
 
@@ -107,6 +112,14 @@ public final class SqliteSync {
      * rewritten).
      */
     public List<String> prepare(List<String> requested, boolean restart) {
+        if (lock == null) {
+            try {
+                lock = SourceLock.acquire(target, source.id());
+            } catch (SQLException e) {
+                throw new io.stockula.etl.config.DatabaseUnavailableException("cannot lock " + source.id()
+                        + " in the target: " + e.getMessage(), e);
+            }
+        }
         Map<String, Set<String>> present = source.tables();
         List<String> chosen = new ArrayList<>();
         for (String table : requested.isEmpty() ? new ArrayList<>(present.keySet()) : requested) {
@@ -186,6 +199,14 @@ public final class SqliteSync {
                 t.hasUpdatedAt ? ", changes followed from updated_at " + t.committedWatermark : " (no updated_at: new rows only)");
     }
 
+    /** Lets another process write this source into the target (also done when the pool closes). */
+    public synchronized void release() {
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
+    }
+
     /**
      * For `run`: when a SQLite file is configured, prepares all its Stockula tables and starts following them.
      * Returns the tables followed.
@@ -203,13 +224,17 @@ public final class SqliteSync {
 
     /** Adds the reader routes of the prepared tables from the templates in routes/sqlite-migration.yaml. */
     public void addRoutes(CamelContext context) throws Exception {
-        this.context = context;
-        for (TableState t : tables.values()) {
-            String table = t.mapping.sourceTable();
-            TemplatedRouteBuilder.builder(context, "sqlite-new-rows").routeId("sqlite-new-" + table)
-                    .parameter("table", table).add();
-            if (!t.hasUpdatedAt) {
-                t.changedDrained = true;
+        // one thread at a time adds routes: the readers already started would otherwise add their changed-rows
+        // readers while this loop still adds (Camel's route lists are not made for that: ConcurrentModificationException)
+        synchronized (routeLock) {
+            this.context = context;
+            for (TableState t : tables.values()) {
+                String table = t.mapping.sourceTable();
+                if (!t.hasUpdatedAt) {
+                    t.changedDrained = true;
+                }
+                TemplatedRouteBuilder.builder(context, "sqlite-new-rows").routeId("sqlite-new-" + table)
+                        .parameter("table", table).add();
             }
         }
     }
@@ -220,16 +245,18 @@ public final class SqliteSync {
      * with the bulk load for CPU.
      */
     private void startChangedReader(TableState t) {
-        if (!t.hasUpdatedAt || t.changedStarted || context == null) {
-            return;
-        }
-        t.changedStarted = true;
-        String table = t.mapping.sourceTable();
-        try {
-            TemplatedRouteBuilder.builder(context, "sqlite-changed-rows").routeId("sqlite-changed-" + table)
-                    .parameter("table", table).add();
-        } catch (Exception e) {
-            t.failure = e;
+        synchronized (routeLock) {
+            if (!t.hasUpdatedAt || t.changedStarted || context == null) {
+                return;
+            }
+            t.changedStarted = true;
+            String table = t.mapping.sourceTable();
+            try {
+                TemplatedRouteBuilder.builder(context, "sqlite-changed-rows").routeId("sqlite-changed-" + table)
+                        .parameter("table", table).add();
+            } catch (Exception e) {
+                t.failure = e;
+            }
         }
     }
 
@@ -379,7 +406,8 @@ public final class SqliteSync {
     /**
      * The look-back pass of a drained changed-rows cursor: rows whose updated_at is, as a time (julianday: the two
      * formats Stockula writes compare as instants, not as text), within the look-back below the committed watermark.
-     * The newest first, at most a batch: the rows nearest the watermark are the ones a text comparison misses. A batch
+     * At most a batch, the newest (the rows nearest the watermark are the ones a text comparison misses), in the
+     * cursor's order (so that rows merging into one key resolve as they did when first read). A batch
      * whose checkpoint does not move (it still fails as stale if the watermark moved meanwhile); null when the
      * look-back is off, over, or finds nothing.
      */
@@ -391,8 +419,9 @@ public final class SqliteSync {
         String table = t.mapping.sourceTable();
         List<Map<String, Object>> rows = new ArrayList<>();
         try (Connection c = source.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT rowid AS " + SqliteSource.ROWID + ", * FROM \"" + table + "\" WHERE julianday(updated_at)"
-                        + " >= julianday(?) - ? ORDER BY updated_at DESC, rowid DESC LIMIT " + batchSize)) {
+                "SELECT * FROM (SELECT rowid AS " + SqliteSource.ROWID + ", * FROM \"" + table + "\" WHERE"
+                        + " julianday(updated_at) >= julianday(?) - ? ORDER BY updated_at DESC, rowid DESC LIMIT " + batchSize
+                        + ") ORDER BY updated_at, " + SqliteSource.ROWID)) {
             ps.setString(1, t.committedWatermark);
             ps.setDouble(2, lookBack.toMillis() / 86_400_000.0);
             try (ResultSet rs = ps.executeQuery()) {
@@ -450,6 +479,7 @@ public final class SqliteSync {
             }
             if (!batch.isLookBack()) { // rows read again are not new work: progress counts each row once
                 t.progress.add(batch.rowsRead(), batch.rows().size(), batch.result(), reasons);
+            t.progress.deadLettered.addAndGet(batch.deadLettered());
             }
             if (batch.isLastOfRead()) {
                 t.idle(Cursor.valueOf(batch.cursor()));
@@ -498,6 +528,21 @@ public final class SqliteSync {
     public void batchFailed(Batch batch, Throwable error, Integer redeliveries) {
         TableState t = state(batch.sourceTable());
         int attempts = 1 + (redeliveries == null ? 0 : redeliveries);
+        if (BatchWriter.rowSpecific(error) && !superseded(batch)) {
+            // a poison batch: written in parts, the rows the target refuses dead-lettered one by one
+            try {
+                int dead = splittingWriter.writeSplitting(batch, "sqlite-writer", attempts);
+                LOG.warn("{}: batch ({}) refused {} time(s) ({}): split, {} row(s) dead-lettered, the rest written",
+                        batch.sourceTable(), batch.checkpoint(), attempts, oneLine(error), dead);
+                committed(batch);
+                return;
+            } catch (io.stockula.etl.load.StaleBatchException e) {
+                stale(batch);
+                return;
+            } catch (SQLException | RuntimeException e) {
+                error = e;
+            }
+        }
         BatchNotWrittenException failure = new BatchNotWrittenException(batch.sourceTable() + ": batch (" + batch.checkpoint()
                 + ") not written after " + attempts + " attempt(s): " + oneLine(error), error);
         synchronized (t) {

@@ -17,6 +17,7 @@ public final class TableProgress {
     final AtomicLong unchanged = new AtomicLong();
     final AtomicLong merged = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
+    final AtomicLong deadLettered = new AtomicLong();
     final AtomicLong stocksCreated = new AtomicLong();
     final Map<String, Long> rejectedByReason = new TreeMap<>();
     final long startedNanos = System.nanoTime();
@@ -49,7 +50,12 @@ public final class TableProgress {
      * updated and unchanged (already identical: not rewritten).
      */
     public long loaded() {
-        return valid.get() - merged.get();
+        return valid.get() - merged.get() - deadLettered.get();
+    }
+
+    /** Valid rows the target refused one by one (a poison batch split): in etl_dead_letters, for `dlq replay`. */
+    public long deadLettered() {
+        return deadLettered.get();
     }
 
     public long inserted() {
@@ -80,9 +86,9 @@ public final class TableProgress {
         return new TreeMap<>(rejectedByReason);
     }
 
-    /** read = loaded + merged + rejected: every row read is accounted for. */
+    /** read = loaded + merged + rejected + dead-lettered: every row read is accounted for. */
     public boolean accountedFor() {
-        return read() == loaded() + merged() + rejected();
+        return read() == loaded() + merged() + rejected() + deadLettered();
     }
 
     public double rowsPerSecond() {

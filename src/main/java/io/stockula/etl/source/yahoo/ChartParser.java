@@ -117,42 +117,21 @@ public final class ChartParser {
 
     private static void indicators(JsonParser p, Parts parts, byte[] body, String symbol) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken t = p.nextToken();
-            if ("adjclose".equals(field) && t == JsonToken.START_ARRAY) {
-                adjclose(p, parts, body, symbol);
-                continue;
-            }
-            if (!"quote".equals(field) || t != JsonToken.START_ARRAY) {
+            java.util.Set<String> wanted = INDICATOR_COLUMNS.get(p.currentName());
+            if (p.nextToken() != JsonToken.START_ARRAY || wanted == null) {
                 p.skipChildren();
                 continue;
             }
-            boolean first = true;
-            while (p.nextToken() != JsonToken.END_ARRAY) {
-                if (!first || p.currentToken() != JsonToken.START_OBJECT) {
-                    p.skipChildren();
-                    continue;
-                }
-                first = false;
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String column = p.currentName();
-                    JsonToken c = p.nextToken();
-                    if (c == JsonToken.START_ARRAY && QUOTE_COLUMNS.contains(column)) {
-                        parts.quote.put(column, doubles(p, column, body, symbol));
-                    } else if (c == JsonToken.VALUE_NULL) {
-                        parts.quote.put(column, null);
-                    } else if (QUOTE_COLUMNS.contains(column)) {
-                        throw malformed(column + " is not an array", body, symbol, null);
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            }
+            columns(p, parts, wanted, body, symbol);
         }
     }
 
-    /** {@code "adjclose":[{"adjclose":[...]}]} (daily and longer bars only; {@code [{}]} when there are none). */
-    private static void adjclose(JsonParser p, Parts parts, byte[] body, String symbol) throws IOException {
+    /**
+     * The wanted columns of the first object of {@code "quote":[{"open":[...],...}]} or {@code "adjclose":
+     * [{"adjclose":[...]}]} (daily and longer bars only; {@code [{}]} when there are none).
+     */
+    private static void columns(JsonParser p, Parts parts, java.util.Set<String> wanted, byte[] body, String symbol)
+            throws IOException {
         boolean first = true;
         while (p.nextToken() != JsonToken.END_ARRAY) {
             if (!first || p.currentToken() != JsonToken.START_OBJECT) {
@@ -163,18 +142,22 @@ public final class ChartParser {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String column = p.currentName();
                 JsonToken c = p.nextToken();
-                if ("adjclose".equals(column) && c == JsonToken.START_ARRAY) {
-                    parts.quote.put(column, doubles(p, column, body, symbol));
-                } else if ("adjclose".equals(column) && c != JsonToken.VALUE_NULL) {
-                    throw malformed("adjclose is not an array", body, symbol, null);
-                } else {
+                if (!wanted.contains(column)) {
                     p.skipChildren();
+                } else if (c == JsonToken.START_ARRAY) {
+                    parts.quote.put(column, doubles(p, column, body, symbol));
+                } else if (c == JsonToken.VALUE_NULL) {
+                    parts.quote.put(column, null);
+                } else {
+                    throw malformed(column + " is not an array", body, symbol, null);
                 }
             }
         }
     }
 
     private static final java.util.Set<String> QUOTE_COLUMNS = java.util.Set.of("open", "high", "low", "close", "volume");
+    private static final Map<String, java.util.Set<String>> INDICATOR_COLUMNS = Map.of("quote", QUOTE_COLUMNS,
+            "adjclose", java.util.Set.of("adjclose"));
 
     private static long[] longs(JsonParser p, byte[] body, String symbol) throws IOException {
         long[] out = new long[64];

@@ -53,20 +53,10 @@ class IncrementalSyncTest {
     }
 
     private static long count(TestRuntime t, String sql) {
-        try {
-            return Long.parseLong(t.rows(sql).get(0).get(0));
-        } catch (Exception e) {
-            return -1;
-        }
+        return t.count(sql);
     }
 
     private static void await(Supplier<Boolean> condition) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            if (condition.get()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        assertThat(condition.get()).as("condition reached within 15 s").isTrue();
+        io.stockula.etl.testsupport.Await.until(condition, 15);
     }
 }

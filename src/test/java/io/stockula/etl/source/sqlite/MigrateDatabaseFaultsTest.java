@@ -7,6 +7,9 @@ import io.stockula.etl.testsupport.ChildCommand;
 import io.stockula.etl.testsupport.RestartablePostgres;
 import io.stockula.etl.testsupport.StockulaDbGenerator;
 import io.stockula.etl.testsupport.TestDatabases;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -153,10 +156,49 @@ class MigrateDatabaseFaultsTest {
         }
     }
 
-    private ChildCommand migrate(String url, String name) throws Exception {
+    @Test
+    void aSecondMigrateOfTheSameFileIntoTheSameTargetIsRefusedWithOneLine() throws Exception {
+        String url = TestDatabases.freshPostgres();
+        try (ChildCommand first = migrate(url, "migrate-first")) {
+            awaitCheckpoint(url, 10_000, first);
+            // frozen (SIGSTOP) so that it is certainly still at work, holding its connections, while the second starts
+            signal("STOP", first);
+            long t0 = System.nanoTime();
+            PrintStream old = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int second;
+            try {
+                second = StockulaEtl.execute("migrate", "--sqlite", sqlite.toString(), "--db", url, "--skip-rollups");
+            } finally {
+                System.setErr(old);
+            }
+            long refusedMillis = (System.nanoTime() - t0) / 1_000_000;
+            signal("CONT", first);
+            List<String> lines = err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("error: ")).toList();
+            int exit = first.waitFor(Duration.ofMinutes(3));
+            report("second migrate while the first runs: exit " + second + " after " + refusedMillis + " ms " + lines
+                    + "; the first: exit " + exit + " in " + first.took().toSeconds() + " s");
+            assertThat(second).isEqualTo(1);
+            assertThat(lines).hasSize(1);
+            assertThat(lines.get(0)).startsWith("error: another process is writing sqlite:" + sqlite + " into this database"
+                    + " (PostgreSQL backend ").contains("of stockula-etl");
+            assertThat(exit).as(first.tail()).isZero();
+            assertThat(first.stdout()).doesNotContain("stale batch");
+        }
+        assertRerunComplete(url);
+    }
+
+    private static void signal(String name, ChildCommand child) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(child.process().pid())).inheritIO().start();
+        assertThat(kill.waitFor()).isZero();
+    }
+
+    private ChildCommand migrate(String url, String name, String... more) throws Exception {
         List<String> args = new ArrayList<>(List.of("migrate", "--sqlite", sqlite.toString(), "--db", url,
-                "--batch-size", "1000", "--skip-rollups"));
+                "--skip-rollups"));
         args.addAll(List.of(FAST));
+        args.addAll(more.length == 0 ? List.of("--batch-size", "1000") : List.of(more));
         return ChildCommand.start(dir, name, args.toArray(String[]::new));
     }
 

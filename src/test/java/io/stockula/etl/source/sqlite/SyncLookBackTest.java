@@ -28,11 +28,14 @@ class SyncLookBackTest {
     @ValueSource(longs = {300_000, 0})
     void updatesStampedAtOrBelowTheWatermarkArrive(long lookBackMillis) throws Exception {
         Path db = dir.resolve("live.db");
-        StockulaDbGenerator.generate(db, 4, 30, false, 9);
+        // with dirty rows: rejected and merged rows are read again by the look-back too, and must not be kept twice
+        StockulaDbGenerator.Expectation exp = StockulaDbGenerator.generate(db, 4, 30, true, 9);
+        long loaded = exp.priceRows() - 6 - 1;
         try (TestRuntime t = TestRuntime.postgres("stockula.sqlite.path", db.toString(),
                 "stockula.sqlite.poll-interval", "300", "stockula.sqlite.look-back", String.valueOf(lookBackMillis))
                 .start("sqlite-migration.yaml", "sqlite-sync.yaml")) {
-            await(() -> count(t, "SELECT count(*) FROM price_history") == 120);
+            await(() -> count(t, "SELECT count(*) FROM price_history") == loaded);
+            await(() -> count(t, "SELECT count(*) FROM merged_records") == 1);
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
                 // an insert (microseconds) becomes the watermark
                 st.execute("INSERT INTO price_history (symbol, date, open_price, high_price, low_price, close_price, volume,"
@@ -58,8 +61,13 @@ class SyncLookBackTest {
                     + " AND \"timestamp\" = '2015-01-06T00:00:00-05:00' AND as_of = '2099-01-01 00:00:03+00'";
             if (lookBackMillis > 0) {
                 await(() -> count(t, sameSecond) == 1 && count(t, below) == 1);
-                // read again every poll but rewritten once: the upsert leaves unchanged rows alone
-                assertThat(count(t, "SELECT count(*) FROM price_history")).isEqualTo(122);
+                // read again every poll but rewritten once: the upsert leaves unchanged rows alone, and a rejected or
+                // merged version already kept is not kept again
+                assertThat(count(t, "SELECT count(*) FROM price_history")).isEqualTo(loaded + 2);
+                assertThat(count(t, "SELECT count(*) FROM rejected_records WHERE source_table = 'price_history'")).isEqualTo(6);
+                assertThat(count(t, "SELECT count(*) - count(DISTINCT (source_table, source_key, record::text))"
+                        + " FROM rejected_records")).as("rejected versions kept twice").isZero();
+                assertThat(count(t, "SELECT count(*) FROM merged_records")).isEqualTo(1);
             } else {
                 assertThat(count(t, sameSecond)).as("the control: without the look-back the update is missed").isZero();
                 assertThat(count(t, below)).isZero();
@@ -77,20 +85,10 @@ class SyncLookBackTest {
     }
 
     private static long count(TestRuntime t, String sql) {
-        try {
-            return Long.parseLong(t.rows(sql).get(0).get(0));
-        } catch (Exception e) {
-            return -1;
-        }
+        return t.count(sql);
     }
 
     private static void await(Supplier<Boolean> condition) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            if (condition.get()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        assertThat(condition.get()).as("condition reached within 30 s").isTrue();
+        io.stockula.etl.testsupport.Await.until(condition, 30);
     }
 }

@@ -1,6 +1,5 @@
 package io.stockula.etl.source.yahoo;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stockula.etl.testsupport.TestDatabases;
@@ -57,7 +56,7 @@ class BothSourcesTest {
             st.execute("UPDATE price_history SET close_price = close_price * 1.01, open_price = open_price * 1.01,"
                     + " high_price = high_price * 1.01, low_price = low_price * 1.01"); // an older basis than Yahoo's
         }
-        fake.chart("BOTHA", json(a.json(0, 10))).chart("BOTHB", json(b.json(0, 10)));
+        fake.chart("BOTHA", FakeYahoo.body(a.json(0, 10))).chart("BOTHB", FakeYahoo.body(b.json(0, 10)));
         String url = TestDatabases.freshPostgres();
         rt = YahooTestRuntime.start(url, fake, Map.of("stockula.yahoo.symbols", "BOTHA,BOTHB",
                 "stockula.yahoo.response-timeout", "20s", "stockula.sqlite.path", file.toString(),
@@ -124,17 +123,8 @@ class BothSourcesTest {
         return out;
     }
 
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json;charset=utf-8").withBody(body);
-    }
 
     private static void await(Supplier<Boolean> condition) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            if (condition.get()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        assertThat(condition.get()).as("condition reached within 30 s").isTrue();
+        io.stockula.etl.testsupport.Await.until(condition, 30);
     }
 }

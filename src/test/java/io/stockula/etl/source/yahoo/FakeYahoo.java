@@ -89,6 +89,11 @@ public final class FakeYahoo implements AutoCloseable {
                 .withBody(fixture(fixture));
     }
 
+    /** A 200 chart answer with this JSON (built by a test rather than read from a fixture). */
+    public static ResponseDefinitionBuilder body(String json) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json;charset=utf-8").withBody(json);
+    }
+
     public static ResponseDefinitionBuilder tooManyRequests() {
         return aResponse().withStatus(429).withHeader("Content-Type", "text/plain").withBody("Too Many Requests");
     }

@@ -1,6 +1,5 @@
 package io.stockula.etl.source.yahoo;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,11 +79,11 @@ class PriceBasisScenarioTest {
                 + " AND open_price = close_price")).isEqualTo(FILE_AT);
 
         String all = String.valueOf(WindowPlanner.ALL_HISTORY);
-        fake.chart("DIVCO", json(divco.json(FIRST_PULL - 6, LATEST))); // the incremental window: from a week before
+        fake.chart("DIVCO", FakeYahoo.body(divco.json(FIRST_PULL - 6, LATEST))); // the incremental window: from a week before
         // (added later, so WireMock prefers it) the whole history: as of the first pull, then as of the latest
         fake.sequence(() -> fake.chartRequest("DIVCO").withQueryParam("period1", equalTo(all)), "divco-whole",
-                json(divco.json(0, FIRST_PULL)), json(divco.json(0, LATEST)));
-        fake.sequence(() -> fake.chartRequest("^IRX"), "irx", json(irx.json(0, FIRST_PULL)), json(irx.json(0, LATEST)));
+                FakeYahoo.body(divco.json(0, FIRST_PULL)), FakeYahoo.body(divco.json(0, LATEST)));
+        fake.sequence(() -> fake.chartRequest("^IRX"), "irx", FakeYahoo.body(irx.json(0, FIRST_PULL)), FakeYahoo.body(irx.json(0, LATEST)));
         rt = YahooTestRuntime.start(url, fake, Map.of("stockula.yahoo.symbols", "DIVCO,^IRX", "stockula.yahoo.response-timeout", "20s"), YahooTestRuntime.PRICE_ROUTES);
 
         // first sight by Yahoo: the whole history, no new dividend: the series as of the first pull
@@ -133,9 +132,6 @@ class PriceBasisScenarioTest {
                 LATEST, FILE_AT, (long) before[3], before[1], (long) after[3], Math.max(after[1], after[2]));
     }
 
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json;charset=utf-8").withBody(body);
-    }
 
     /**
      * Stored DIVCO bars against the auto-adjusted series when Yahoo had {@code count} bars, over the first

@@ -1,12 +1,10 @@
 package io.stockula.etl.source.yahoo;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static io.stockula.etl.source.yahoo.PriceBasisScenarioTest.compare;
 import static io.stockula.etl.source.yahoo.PriceBasisScenarioTest.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.stockula.etl.testsupport.TestDatabases;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -35,18 +33,15 @@ class RebaseAfterThrottlingTest {
         fake.close();
     }
 
-    private static ResponseDefinitionBuilder json(String body) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json;charset=utf-8").withBody(body);
-    }
 
     @Test
     void aSplitWhoseReloadIsThrottledIsRebasedByTheNextRun() throws Exception {
         AdjustedSeries s = new AdjustedSeries("SPLITCO", NY, LocalTime.of(9, 30), LocalDate.of(2024, 1, 2), 120, 400, 3)
                 .split(100, 2.0);
         String all = String.valueOf(WindowPlanner.ALL_HISTORY);
-        fake.chart("SPLITCO", json(s.json(84, 120))); // an incremental window: the split of day 100 in it
+        fake.chart("SPLITCO", FakeYahoo.body(s.json(84, 120))); // an incremental window: the split of day 100 in it
         fake.sequence(() -> fake.chartRequest("SPLITCO").withQueryParam("period1", equalTo(all)), "splitco-whole",
-                json(s.json(0, 90)), FakeYahoo.tooManyRequests());
+                FakeYahoo.body(s.json(0, 90)), FakeYahoo.tooManyRequests());
         String url = TestDatabases.freshPostgres();
         rt = YahooTestRuntime.start(url, fake, Map.of("stockula.yahoo.symbols", "SPLITCO",
                 "stockula.yahoo.response-timeout", "20s", "stockula.yahoo.throttle.give-up-after", "1s"),
@@ -70,7 +65,7 @@ class RebaseAfterThrottlingTest {
         assertThat(compare(url, s, 90, 90)[3]).as("nothing of the new scale written").isZero();
 
         // the next run: Yahoo answers again; the owed rebase is a whole-history read, not an incremental one
-        fake.chart("SPLITCO", json(s.json(0, 120)));
+        fake.chart("SPLITCO", FakeYahoo.body(s.json(0, 120)));
         int before = fake.chartRequests("SPLITCO").size();
         YahooRun next = rt.request("direct:yahoo-prices-run", null);
         assertThat(next.status()).isEqualTo("succeeded");

@@ -1,6 +1,5 @@
 package io.stockula.etl.source.yahoo;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static io.stockula.etl.source.yahoo.PriceBasisScenarioTest.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,8 +49,7 @@ class ZoneRestampTest {
         assertThat(count(url, "SELECT count(*) FROM price_history WHERE symbol = 'BTC-CAD'"
                 + " AND (\"timestamp\" AT TIME ZONE 'America/New_York')::time = '00:00'")).isEqualTo(10);
 
-        fake.chart("BTC-CAD", aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody(s.json(0, 12)));
+        fake.chart("BTC-CAD", FakeYahoo.body(s.json(0, 12)));
         rt = YahooTestRuntime.start(url, fake, Map.of("stockula.yahoo.symbols", "BTC-CAD",
                 "stockula.yahoo.response-timeout", "20s"), YahooTestRuntime.PRICE_ROUTES);
         YahooRun run = rt.request("direct:yahoo-prices-run", null);
