@@ -14,8 +14,9 @@ import picocli.CommandLine.Command;
                 io.stockula.etl.cli.QualityCommand.class,
                 io.stockula.etl.cli.DlqCommand.class,
                 io.stockula.etl.cli.BackfillCommand.class,
+                io.stockula.etl.cli.SymbolsCommand.class,
                 CommandLine.HelpCommand.class})
-public final class StockulaEtl implements Runnable {
+public final class StockulaEtl implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -30,9 +31,12 @@ public final class StockulaEtl implements Runnable {
         return cli.execute(args);
     }
 
+    /** No command given: the usage on stderr, exit 2. */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        spec.commandLine().getErr().println("error: no command given");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -26,7 +26,14 @@ public final class CommonOptions {
             description = "Override one configuration key, e.g. -D stockula.redelivery.delay=1000 (repeatable).")
     Map<String, String> properties = new LinkedHashMap<>();
 
+    @Option(names = {"-v", "--verbose"}, description = "Debug logging, and a failure's stack trace on stderr "
+            + "(it is always in the log file: $STOCKULA_LOG_FILE, default ~/.stockula-etl/logs/stockula-etl.log).")
+    boolean verbose;
+
     public EtlSettings settings(Map<String, String> commandOverrides) {
+        if (verbose) {
+            ExitCodes.verbose();
+        }
         warnAboutPasswordsOnTheCommandLine();
         Map<String, String> overrides = new LinkedHashMap<>(properties);
         if (db != null) {

@@ -150,16 +150,25 @@ public final class DlqCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             try (Bootstrap boot = Bootstrap.open(common.settings(overrides))) {
                 DeadLetterQueue queue = new DeadLetterQueue(boot.database().dataSource());
-                // the work list is fixed before anything is replayed: rows a failing replay adds are not picked up
-                List<DeadLetter> work = all ? queue.pending(route) : queue.find(ids);
+                // the work list (ids only) is fixed before anything is replayed: rows a failing replay adds are not
+                // picked up; each body is read just before its replay, so the backlog never sits in memory at once
+                List<Long> work = all ? queue.pendingIds(route)
+                        : queue.find(ids).stream().map(DeadLetter::id).toList();
                 List<Long> missing = new ArrayList<>(ids);
-                work.forEach(d -> missing.remove(Long.valueOf(d.id())));
+                missing.removeAll(work);
                 int ok = 0;
                 int bad = missing.size();
                 missing.forEach(id -> out.println("#" + id + ": no such dead letter"));
                 if (!work.isEmpty()) {
                     try (ReplaySession session = new ReplaySession(boot, Map.of())) {
-                        for (DeadLetter d : work) {
+                        for (Long id : work) {
+                            List<DeadLetter> row = queue.find(List.of(id));
+                            if (row.isEmpty()) {
+                                out.println("#" + id + ": no such dead letter (purged meanwhile)");
+                                bad++;
+                                continue;
+                            }
+                            DeadLetter d = row.get(0);
                             ReplaySession.Outcome o = session.replay(d, force);
                             switch (o.result()) {
                                 case REPLAYED -> ok++;

@@ -111,10 +111,10 @@ public final class MigrateCommand implements Callable<Integer> {
                 if (ErrorCategory.of(failure) == ErrorCategory.TRANSIENT || isTargetError(failure)) {
                     throw new DatabaseUnavailableException(msg, failure);
                 }
-                throw new IllegalStateException(msg, failure);
+                throw new JobIncompleteException(msg, failure);
             }
             if (rollupFailure != null) {
-                throw new IllegalStateException("migration done, but the step \"refresh rollups\" failed: "
+                throw new JobIncompleteException("migration done, but the step \"refresh rollups\" failed: "
                         + ExitCodes.oneLine(rollupFailure) + " (the rows are committed; run `migrate` again, or refresh"
                         + " price_daily/weekly/monthly yourself)", rollupFailure);
             }

@@ -2,6 +2,7 @@ package io.stockula.etl.cli;
 
 import io.stockula.etl.config.Bootstrap;
 import io.stockula.etl.config.EtlRuntime;
+import io.stockula.etl.ops.RunHistory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,10 +59,23 @@ public final class RunCommand implements Callable<Integer> {
             runtime.runUntilStopped();
         } finally {
             runtime.close();
+            closeOpenRuns(runtime.runHistory());
             boot.close();
             LOG.info("Stopped cleanly");
             stopped.countDown();
         }
         return ExitCodes.OK;
+    }
+
+    /** Runs the routes did not finish while stopping are closed, not left `running`. */
+    private static void closeOpenRuns(RunHistory history) {
+        try {
+            int closed = history.closeOpenRuns("interrupted: the runtime was stopped before this run finished");
+            if (closed > 0) {
+                LOG.warn("{} run(s) still in progress were recorded as failed (interrupted by the stop)", closed);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Open runs not closed: {}", e.getMessage());
+        }
     }
 }

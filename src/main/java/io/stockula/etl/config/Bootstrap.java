@@ -26,6 +26,7 @@ public final class Bootstrap implements AutoCloseable {
     }
 
     public static Bootstrap open(EtlSettings settings) {
+        SettingsCheck.validate(settings);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         TargetDatabase db = TargetDatabase.open(settings, registry);
         try {

@@ -28,11 +28,13 @@ public final class EtlRuntime implements AutoCloseable {
 
     private final Bootstrap boot;
     private final Main main;
+    private final RunHistory runHistory;
     private boolean started;
 
     public EtlRuntime(Bootstrap boot, List<String> routeFiles, boolean managementServer, Map<String, Object> beans) {
         this.boot = boot;
         this.main = new Main();
+        this.runHistory = new RunHistory(boot.database().dataSource());
         // SIGTERM is handled by the command, so that routes stop before the pool and an embedded database
         main.setShutdownStrategy(new org.apache.camel.main.SimpleMainShutdownStrategy());
         EtlSettings s = boot.settings();
@@ -55,7 +57,7 @@ public final class EtlRuntime implements AutoCloseable {
         main.bind("batchWriter", new BatchWriter(ds, boot.metrics()));
         main.bind("deadLetterStore", new DeadLetterStore(ds, boot.metrics()));
         main.bind("redeliveryCounter", new io.stockula.etl.ops.RedeliveryCounter());
-        main.bind("runHistory", new RunHistory(ds));
+        main.bind("runHistory", runHistory);
         main.bind("rollupRefresher", new RollupRefresher(ds, boot.mode()));
         main.bind("timescaleJobHealth", new io.stockula.etl.ops.TimescaleJobHealth(ds, boot.metrics(), boot.mode()));
         main.bind("databaseHealthCheck", new DatabaseHealthCheck(ds, boot.metrics(),
@@ -97,6 +99,11 @@ public final class EtlRuntime implements AutoCloseable {
 
     public CamelContext context() {
         return main.getCamelContext();
+    }
+
+    /** What ran and how it ended (the routes' {@code runHistory} bean). */
+    public RunHistory runHistory() {
+        return runHistory;
     }
 
     public Bootstrap boot() {

@@ -13,9 +13,10 @@ import java.util.Properties;
 
 /**
  * The configuration of one process, merged from (lowest to highest precedence): the bundled
- * {@code application.properties}, an optional file ({@code --config} or {@code STOCKULA_CONFIG}), environment
- * variables named after a key ({@code stockula.db.url} is {@code STOCKULA_DB_URL}, dots and dashes become
- * underscores), JVM system properties, and command-line options. Camel receives the merged result, so routes
+ * {@code application.properties}, environment variables named after a key ({@code stockula.db.url} is
+ * {@code STOCKULA_DB_URL}, dots and dashes become underscores), JVM system properties, an optional file
+ * ({@code --config} or {@code STOCKULA_CONFIG}: what is named for this run beats the ambient environment), and
+ * command-line options. Camel receives the merged result, so routes
  * read the same values as {@code {{stockula.x}}}.
  */
 public final class EtlSettings {
@@ -39,20 +40,6 @@ public final class EtlSettings {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read bundled application.properties", e);
         }
-        Path file = configFile;
-        if (file == null && env.get("STOCKULA_CONFIG") != null) {
-            file = Path.of(env.get("STOCKULA_CONFIG"));
-        }
-        if (file != null) {
-            if (!Files.isReadable(file)) {
-                throw new IllegalArgumentException("configuration file not readable: " + file);
-            }
-            try (InputStream in = Files.newInputStream(file)) {
-                putAll(merged, in);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read configuration file " + file + ": " + e.getMessage());
-            }
-        }
         for (String key : merged.keySet().toArray(String[]::new)) {
             String fromEnv = env.get(envName(key));
             if (fromEnv != null) {
@@ -71,6 +58,20 @@ public final class EtlSettings {
         for (String name : System.getProperties().stringPropertyNames()) {
             if (name.startsWith("stockula.") || name.startsWith("camel.")) {
                 merged.put(name, System.getProperty(name));
+            }
+        }
+        Path file = configFile;
+        if (file == null && env.get("STOCKULA_CONFIG") != null) {
+            file = Path.of(env.get("STOCKULA_CONFIG"));
+        }
+        if (file != null) {
+            if (!Files.isReadable(file)) {
+                throw new IllegalArgumentException("configuration file not readable: " + file);
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                putAll(merged, in);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read configuration file " + file + ": " + e.getMessage());
             }
         }
         overrides.forEach((k, v) -> {

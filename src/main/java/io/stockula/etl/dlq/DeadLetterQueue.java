@@ -61,6 +61,27 @@ public final class DeadLetterQueue {
         }
     }
 
+    /**
+     * The ids of the replayable backlog (status new, of this route if given), oldest first: a work list that costs
+     * 8 bytes a row, whatever the bodies weigh ({@code dlq replay --all} reads each body just before replaying it).
+     */
+    public List<Long> pendingIds(String route) throws SQLException {
+        String sql = "SELECT id FROM etl_dead_letters WHERE status = 'new'" + (route == null ? "" : " AND route_id = ?")
+                + " ORDER BY id";
+        List<Long> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (route != null) {
+                ps.setString(1, route);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The replayable backlog: status new, oldest first (the order they failed in). */
     public List<DeadLetter> pending(String route) throws SQLException {
         List<Object> args = new ArrayList<>();

@@ -145,12 +145,12 @@ public final class BatchWriter {
             long merged = batch.mergedCount();
             batch.setResult(new BatchResult(counts[i][0], counts[i][1], unchanged, batch.rejected().size(), merged,
                     counts[i][2], nanos));
+            // loaded: rows the batch inserted or changed; unchanged: valid rows the target already held as they are
+            metrics.records(batch.pipeline(), spec.table(), "loaded", counts[i][0] + counts[i][1]);
             if (batch.isLookBack()) { // rows read again: only what they changed is news
-                metrics.records(batch.pipeline(), spec.table(), "loaded", counts[i][0] + counts[i][1]);
                 metrics.records(batch.pipeline(), spec.table(), "rejected", counts[i][3]);
             } else {
-                metrics.records(batch.pipeline(), spec.table(), "loaded", batch.rows().size() - merged
-                        - (deadRows == null ? 0 : deadRows.size()));
+                metrics.records(batch.pipeline(), spec.table(), "unchanged", unchanged);
                 metrics.records(batch.pipeline(), spec.table(), "merged", merged);
                 metrics.records(batch.pipeline(), spec.table(), "rejected", batch.rejected().size());
             }

@@ -26,6 +26,18 @@ public final class EtlMetrics {
         for (String endpoint : new String[] {"chart", "quoteSummary", "options"}) {
             throttled(endpoint);
         }
+        symbolsDeactivated();
+    }
+
+    private Counter symbolsDeactivated() {
+        return Counter.builder("stockula.yahoo.symbols.deactivated")
+                .description("Symbols marked inactive after repeated Yahoo 404s (stockula.yahoo.deactivate.*)")
+                .register(registry);
+    }
+
+    /** A symbol was marked inactive after its 404 streak (alert YahooSymbolDeactivated). */
+    public void symbolDeactivated() {
+        symbolsDeactivated().increment();
     }
 
     private Counter writeFailures() {
@@ -47,7 +59,10 @@ public final class EtlMetrics {
         return registry;
     }
 
-    /** outcome: read, loaded, merged, rejected, skipped, dead_lettered */
+    /**
+     * outcome: read, loaded (inserted or changed in the target), unchanged (valid, and already so in the target),
+     * merged, rejected, skipped, dead_lettered
+     */
     public void records(String pipeline, String table, String outcome, long n) {
         if (n > 0) {
             Counter.builder("stockula.records").description("Records by pipeline, table and outcome")

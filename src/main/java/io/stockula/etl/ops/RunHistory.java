@@ -14,9 +14,17 @@ public final class RunHistory {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
+    /**
+     * Runs this process started on a database and has not finished (whichever RunHistory instance started them):
+     * closed by {@link #closeOpenRuns} when the process is stopped.
+     */
+    private static final java.util.Map<DataSource, java.util.Set<Long>> OPEN = java.util.Collections.synchronizedMap(
+            new java.util.IdentityHashMap<>());
+    private final java.util.Set<Long> open;
 
     public RunHistory(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.open = OPEN.computeIfAbsent(dataSource, ds -> java.util.concurrent.ConcurrentHashMap.newKeySet());
     }
 
     public long start(String job, Map<String, ?> details) {
@@ -27,7 +35,9 @@ public final class RunHistory {
             ps.setString(2, json(details));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                long runId = rs.getLong(1);
+                open.add(runId);
+                return runId;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record the start of run " + job + ": " + e.getMessage(), e);
@@ -49,9 +59,31 @@ public final class RunHistory {
             ps.setString(7, io.stockula.etl.config.Secrets.redact(error));
             ps.setLong(8, runId);
             ps.executeUpdate();
+            open.remove(runId);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record the end of run " + runId + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The process is stopping (SIGTERM) with runs still open: each is closed as failed with the reason, rather than
+     * left {@code running} for ever. Returns how many were closed.
+     */
+    public int closeOpenRuns(String reason) {
+        int closed = 0;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE etl_run_history SET finished_at = now(), status = 'failed',"
+                     + " error = ? WHERE run_id = ? AND status = 'running'")) {
+            for (Long runId : open) {
+                ps.setString(1, reason);
+                ps.setLong(2, runId);
+                closed += ps.executeUpdate();
+                open.remove(runId);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot close the open runs: " + e.getMessage(), e);
+        }
+        return closed;
     }
 
     private static String json(Map<String, ?> details) {

@@ -135,10 +135,14 @@ public final class QualityContext {
         return TradingDates.inferZone(symbol);
     }
 
-    /** False for a stock marked inactive (delisted): its series are not expected to move. */
+    /**
+     * False for a stock marked inactive (delisted): its series are not expected to move. A configured symbol
+     * ({@code stockula.yahoo.symbols}) is expected to move whatever its state: if it was deactivated by mistake,
+     * the freshness check is what notices.
+     */
     public boolean isActive(String symbol) throws SQLException {
         StockRow row = stocks().get(symbol);
-        return row == null || row.active;
+        return row == null || row.active || settings.configuredSymbols().contains(symbol);
     }
 
     private Map<String, StockRow> stocks() throws SQLException {

@@ -17,12 +17,19 @@ public final class QualitySettings {
     private final EtlSettings settings;
     private final Map<String, Integer> maxAge;
     private final List<LocalDate> extraClosures;
+    private final java.util.Set<String> configuredSymbols;
 
     private QualitySettings(EtlSettings settings) {
         this.settings = settings;
         this.maxAge = parseMaxAge(settings.get("stockula.quality.freshness.max-age",
                 "1d=1,5d=5,1wk=7,1mo=25,3mo=70,*=1"));
         this.extraClosures = parseDates(settings.get("stockula.quality.calendar.extra-closures", ""));
+        this.configuredSymbols = io.stockula.etl.source.yahoo.YahooSettings.symbols(settings.get("stockula.yahoo.symbols", ""));
+    }
+
+    /** The symbols configured to be pulled ({@code stockula.yahoo.symbols}): checked for freshness whatever their state. */
+    public java.util.Set<String> configuredSymbols() {
+        return configuredSymbols;
     }
 
     public static QualitySettings from(EtlSettings settings) {

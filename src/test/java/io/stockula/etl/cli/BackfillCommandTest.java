@@ -140,4 +140,41 @@ class BackfillCommandTest {
         assertThat(backfill("jdbc:postgresql://127.0.0.1:1/none", out, "--symbols", "AAPL", "--from", "2024-02-01",
                 "--to", "2024-01-01")).isEqualTo(ExitCodes.USAGE);
     }
+
+    /**
+     * An answer over stockula.yahoo.max-body-bytes and one that dribbles past stockula.yahoo.request-deadline are
+     * dead-lettered with their reason; the good symbol of the same run is loaded; exit 1.
+     */
+    @Test
+    void oversizeAndEndlessAnswersAreDeadLetteredWithTheReason() throws Exception {
+        fake.chart("AAPL", "chart_AAPL_1d.json")
+                .chart("HUGE", com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json").withBody("{\"chart\":" + " ".repeat(200_000) + "}"))
+                .chart("SLOW", json("chart_MSFT_1d.json").withChunkedDribbleDelay(200, 120_000));
+        String db = TestDatabases.freshPostgres();
+        StringWriter out = new StringWriter();
+        long t0 = System.nanoTime();
+        int code = backfill(db, out, "--symbols", "AAPL,HUGE,SLOW", "-D", "stockula.yahoo.max-body-bytes=100000",
+                "-D", "stockula.yahoo.request-deadline=2s", "-D", "stockula.redelivery.maximum-redeliveries=1");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("BackfillCommandTest: oversize and dribbling answers dead-lettered, backfill ended in " + ms + " ms");
+        assertThat(code).as(out.toString()).isEqualTo(ExitCodes.INCOMPLETE);
+        try (Connection c = DriverManager.getConnection(db); Statement st = c.createStatement()) {
+            Set<String> letters = new HashSet<>();
+            try (ResultSet rs = st.executeQuery("SELECT category, exception_message FROM etl_dead_letters")) {
+                while (rs.next()) {
+                    letters.add(rs.getString(1) + " | " + rs.getString(2));
+                }
+            }
+            assertThat(letters).containsExactlyInAnyOrder(
+                    "data | Yahoo chart answer larger than 100000 bytes (stockula.yahoo.max-body-bytes): more than 100000"
+                            + " bytes received, not read",
+                    "transient | Yahoo chart answer not complete within 2 s (stockula.yahoo.request-deadline): connection cut");
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM price_history WHERE symbol = 'AAPL'")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(served("chart_AAPL_1d.json", "AAPL").size());
+            }
+        }
+        assertThat(ms).as("1 + 1 redelivery of a 2 s deadline, not the 120 s the server would take").isLessThan(60_000);
+    }
 }

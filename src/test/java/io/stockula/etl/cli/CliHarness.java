@@ -6,12 +6,12 @@ import java.io.StringWriter;
 import picocli.CommandLine;
 
 /** Runs the command line in-process and keeps what it printed. */
-final class CliHarness {
+public final class CliHarness {
 
-    record Result(int exit, String out, String err) {
+    public record Result(int exit, String out, String err) {
     }
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new StockulaEtl());

@@ -15,13 +15,15 @@ class EtlSettingsTest {
     Path dir;
 
     @Test
-    void environmentOverridesTheFileAndOptionsOverrideTheEnvironment() throws Exception {
+    void theFileOverridesTheEnvironmentAndOptionsOverrideTheFile() throws Exception {
         Path file = dir.resolve("etl.properties");
         Files.writeString(file, "stockula.db.pool-size = 9\nstockula.sqlite.batch-size = 100\n");
         EtlSettings s = EtlSettings.load(file, Map.of("stockula.sqlite.batch-size", "300"),
-                Map.of("STOCKULA_DB_POOL_SIZE", "12", "STOCKULA_SQLITE_BATCH_SIZE", "200", "STOCKULA_SQLITE_PATH", "/data/s.db"));
-        assertThat(s.getInt("stockula.db.pool-size", 0)).isEqualTo(12);
-        assertThat(s.getInt("stockula.sqlite.batch-size", 0)).isEqualTo(300);
+                Map.of("STOCKULA_DB_POOL_SIZE", "12", "STOCKULA_SQLITE_BATCH_SIZE", "200", "STOCKULA_SQLITE_PATH",
+                        "/data/s.db", "STOCKULA_DB_CONNECT_TIMEOUT", "3s"));
+        assertThat(s.getInt("stockula.db.pool-size", 0)).isEqualTo(9); // file over environment
+        assertThat(s.getInt("stockula.sqlite.batch-size", 0)).isEqualTo(300); // option over file and environment
+        assertThat(s.get("stockula.db.connect-timeout")).isEqualTo("3s"); // environment over the bundled default
         assertThat(s.get("stockula.sqlite.path")).isEqualTo("/data/s.db");
         assertThat(s.get("stockula.db.url")).isNull(); // empty in the bundled file: the embedded default
         assertThat(s.get("camel.main.name")).isEqualTo("stockula-etl");

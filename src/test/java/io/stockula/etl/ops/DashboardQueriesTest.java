@@ -42,6 +42,7 @@ class DashboardQueriesTest {
             "stockula_dead_letter_write_failures_total",
             "stockula_http_requests_total",
             "stockula_http_throttled_total",
+            "stockula_yahoo_symbols_deactivated_total",
             "stockula_pipeline_run_seconds_count",
             "stockula_pipeline_run_seconds_sum",
             "stockula_pipeline_run_seconds_max",

@@ -102,4 +102,22 @@ class FreshnessCheckTest {
             assertThat(age(fri, "SPY", "1d").ageTradingDays()).isEqualTo(1);
         }
     }
+
+    /** A configured symbol is checked whatever its state: a mistaken deactivation shows as a stale series. */
+    @Test
+    void configuredSymbolsAreCheckedEvenWhenInactive() throws Exception {
+        db.stock("OLD", "America/New_York");
+        db.stock("GONE", "America/New_York");
+        db.exec("UPDATE stocks SET is_active = false, inactive_reason = 'yahoo chart 404: No data found' WHERE symbol IN ('OLD', 'GONE')");
+        db.daily("OLD", LocalDate.of(2024, 6, 3));
+        db.daily("GONE", LocalDate.of(2024, 6, 3));
+        QualitySettings configured = QualitySettings.from(io.stockula.etl.config.EtlSettings.load(null,
+                Map.of("stockula.yahoo.symbols", "OLD")));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.url)) {
+            QualityContext ctx = new QualityContext(c, configured, QualityFixture.at(LocalDateTime.of(2024, 6, 10, 8, 0)));
+            List<SeriesAge> ages = FreshnessCheck.measure(ctx);
+            assertThat(age(ages, "OLD", "1d").stale()).as("configured, inactive, 4 trading days behind").isTrue();
+            assertThat(age(ages, "GONE", "1d").stale()).as("inactive and not configured").isFalse();
+        }
+    }
 }

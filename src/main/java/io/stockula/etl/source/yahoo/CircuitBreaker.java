@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A request that was already in flight when the circuit opened does not count as a second 429 (it would double
  * the pause for one event), and its success does not close the circuit (only the probe's does).
+ * <p>
+ * The probe is released on every path: the gate {@link #release releases} every ticket when its request ends
+ * however it ends (body read failed, interrupted while waiting for a slot, timed out, any exception), and a probe
+ * that has not reported within {@code probeTimeout} (a thread stuck somewhere) is replaced by the next caller.
  */
 public final class CircuitBreaker {
 
@@ -26,19 +30,32 @@ public final class CircuitBreaker {
     private final long giveUpNanos;
     private final double jitter;
     private final DoubleSupplier random;
+    private final long probeTimeoutNanos;
 
     private int consecutive;
     private long generation;
     private long openUntil;
     private long streakStart;
     private boolean probing;
+    private long probeSeq;
+    private long probeStarted;
     private long lastPauseNanos;
 
     public CircuitBreaker(Duration initialPause, Duration maxPause, Duration giveUpAfter, double jitter) {
-        this(initialPause, maxPause, giveUpAfter, jitter, () -> ThreadLocalRandom.current().nextDouble());
+        this(initialPause, maxPause, giveUpAfter, jitter, Duration.ofMinutes(5));
+    }
+
+    public CircuitBreaker(Duration initialPause, Duration maxPause, Duration giveUpAfter, double jitter, Duration probeTimeout) {
+        this(initialPause, maxPause, giveUpAfter, jitter, () -> ThreadLocalRandom.current().nextDouble(), probeTimeout);
     }
 
     CircuitBreaker(Duration initialPause, Duration maxPause, Duration giveUpAfter, double jitter, DoubleSupplier random) {
+        this(initialPause, maxPause, giveUpAfter, jitter, random, Duration.ofMinutes(5));
+    }
+
+    CircuitBreaker(Duration initialPause, Duration maxPause, Duration giveUpAfter, double jitter, DoubleSupplier random,
+                   Duration probeTimeout) {
+        this.probeTimeoutNanos = probeTimeout.toNanos();
         this.initialNanos = initialPause.toNanos();
         this.maxNanos = Math.max(maxPause.toNanos(), initialNanos);
         this.giveUpNanos = giveUpAfter.isZero() ? Long.MAX_VALUE : giveUpAfter.toNanos();
@@ -50,7 +67,7 @@ public final class CircuitBreaker {
     public synchronized Ticket awaitPermission() throws InterruptedException, YahooCircuitOpenException {
         while (true) {
             if (consecutive == 0) {
-                return new Ticket(generation, false);
+                return new Ticket(generation, false, 0);
             }
             long now = System.nanoTime();
             if (now - streakStart >= giveUpNanos) {
@@ -62,11 +79,18 @@ public final class CircuitBreaker {
                 wait(Math.min(waitMs, Math.max(1, (streakStart + giveUpNanos - now) / 1_000_000)));
                 continue;
             }
+            if (probing && now - probeStarted >= probeTimeoutNanos) {
+                LOG.warn("The probe request to Yahoo has not reported for {} s: another request probes",
+                        Duration.ofNanos(now - probeStarted).toSeconds());
+                probing = false;
+            }
             if (!probing) {
                 probing = true;
-                return new Ticket(generation, true);
+                probeStarted = now;
+                return new Ticket(generation, true, ++probeSeq);
             }
-            wait(Math.max(1, lastPauseNanos / 1_000_000));
+            long probeLeftMs = Math.max(1, (probeStarted + probeTimeoutNanos - now) / 1_000_000);
+            wait(Math.min(Math.max(1, lastPauseNanos / 1_000_000), probeLeftMs));
         }
     }
 
@@ -106,10 +130,24 @@ public final class CircuitBreaker {
 
     /** The request got no answer (timeout, connection error): let another request probe. */
     public synchronized void onNoAnswer(Ticket ticket) {
-        if (ticket.probe() && ticket.generation() == generation) {
+        release(ticket);
+    }
+
+    /**
+     * The request is over, however it ended. A probe that did not report an answer or a throttle (its body could
+     * not be read, it was interrupted, it failed in any other way) lets the next request probe. A no-op for any
+     * other ticket, and for a probe that already reported.
+     */
+    public synchronized void release(Ticket ticket) {
+        if (ticket.probe() && ticket.generation() == generation && probing && ticket.seq() == probeSeq) {
             probing = false;
             notifyAll();
         }
+    }
+
+    /** True while a probe request is out (for tests and logs). */
+    public synchronized boolean probing() {
+        return probing;
     }
 
     /** Forget the throttling (a new run tries again rather than failing fast on yesterday's ban). */
@@ -135,7 +173,7 @@ public final class CircuitBreaker {
         return Duration.ofNanos(lastPauseNanos);
     }
 
-    /** What a request holds while it is in flight. */
-    public record Ticket(long generation, boolean probe) {
+    /** What a request holds while it is in flight; {@code seq} tells one probe from the next. */
+    public record Ticket(long generation, boolean probe, long seq) {
     }
 }

@@ -32,6 +32,9 @@ public final class StockDirectory {
 
     private final DataSource dataSource;
     private final Map<String, String> described = new ConcurrentHashMap<>();
+    /** symbols with a 404 streak in etl_symbol_misses (read once, then kept up to date by this process) */
+    private final Set<String> missed = ConcurrentHashMap.newKeySet();
+    private volatile boolean missesLoaded;
 
     public StockDirectory(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -171,6 +174,9 @@ public final class StockDirectory {
      */
     public void describe(String symbol, String zone, String instrumentType, String exchange, String currency,
                          String name, boolean hasBars) throws SQLException {
+        if (hasBars) {
+            clearMisses(symbol);
+        }
         String signature = zone + "|" + instrumentType + "|" + exchange + "|" + currency + "|" + name + "|" + hasBars;
         if (Objects.equals(described.get(symbol), signature)) {
             return;
@@ -204,6 +210,77 @@ public final class StockDirectory {
             ps.executeUpdate();
         }
         described.put(symbol, signature);
+    }
+
+    /**
+     * Counts a 404 for the symbol (etl_symbol_misses) and returns the streak: how many 404s since the first one
+     * not followed by a served bar, and how long ago that first one was.
+     */
+    public MissStreak recordMiss(String symbol, String reason) throws SQLException {
+        String sql = "INSERT INTO etl_symbol_misses AS m (symbol, last_reason) VALUES (?, ?) ON CONFLICT (symbol) DO UPDATE"
+                + " SET misses = m.misses + 1, last_miss = now(), last_reason = EXCLUDED.last_reason"
+                + " RETURNING misses, extract(epoch FROM now() - first_miss)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, symbol);
+            ps.setString(2, reason);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                missed.add(symbol);
+                return new MissStreak(rs.getInt(1), java.time.Duration.ofSeconds((long) rs.getDouble(2)));
+            }
+        }
+    }
+
+    /** Yahoo served bars for the symbol: its 404 streak, if any, is over. */
+    public void clearMisses(String symbol) throws SQLException {
+        if (!missesLoaded) {
+            missed.addAll(strings("SELECT symbol FROM etl_symbol_misses"));
+            missesLoaded = true;
+        }
+        if (missed.remove(symbol)) {
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement ps = c.prepareStatement("DELETE FROM etl_symbol_misses WHERE symbol = ?")) {
+                ps.setString(1, symbol);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** How many 404s in a row a symbol has had, over how long. */
+    public record MissStreak(int misses, java.time.Duration since) {
+    }
+
+    /**
+     * Makes symbols active again (whatever marked them inactive) and forgets their 404 streak. Returns, per symbol
+     * found in stocks, the reason it had been inactive for (null: it was active).
+     */
+    public Map<String, String> reactivate(java.util.Collection<String> symbols) throws SQLException {
+        Map<String, String> found = new java.util.LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement get = c.prepareStatement("SELECT is_active, inactive_reason FROM stocks WHERE symbol = ? FOR UPDATE");
+                 PreparedStatement set = c.prepareStatement("UPDATE stocks SET is_active = true, inactive_reason = NULL,"
+                         + " updated_at = now() WHERE symbol = ? AND NOT is_active");
+                 PreparedStatement forget = c.prepareStatement("DELETE FROM etl_symbol_misses WHERE symbol = ?")) {
+                for (String symbol : symbols) {
+                    get.setString(1, symbol);
+                    try (ResultSet rs = get.executeQuery()) {
+                        if (!rs.next()) {
+                            continue;
+                        }
+                        found.put(symbol, rs.getBoolean(1) ? null : String.valueOf(rs.getString(2)));
+                    }
+                    set.setString(1, symbol);
+                    set.executeUpdate();
+                    forget.setString(1, symbol);
+                    forget.executeUpdate();
+                    missed.remove(symbol);
+                    described.remove(symbol);
+                }
+            }
+            c.commit();
+        }
+        return found;
     }
 
     /** Marks a symbol inactive (creating its row if needed): scheduled pulls skip it from now on. */

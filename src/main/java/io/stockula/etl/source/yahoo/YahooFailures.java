@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>HTTP 400/401/403/404/422 and Yahoo's own error object: the dead letter gets an exception that says what
  *       Yahoo said ({@link YahooApiException}, with the HTTP failure as its cause, so the category stays
- *       business for a 404 and system for the rest); a chart 404 (and quoteSummary "Quote not found") marks the
- *       symbol inactive, so scheduled pulls stop asking; quoteSummary's "No fundamentals data" (a module that
+ *       business for a 404 and system for the rest); a chart 404 (and quoteSummary "Quote not found") counts
+ *       towards the symbol's 404 streak, and a streak of {@code stockula.yahoo.deactivate.misses} answers over at
+ *       least {@code stockula.yahoo.deactivate.days} days marks it inactive, so scheduled pulls stop asking; quoteSummary's "No fundamentals data" (a module that
  *       does not apply, e.g. to crypto) is an empty answer, not a failure;</li>
  *   <li>a malformed body: the dead letter holds the body itself, and the request in a header for a replay.</li>
  * </ul>
@@ -27,10 +28,22 @@ public final class YahooFailures {
 
     private final StockDirectory directory;
     private final YahooRuns runs;
+    private final int deactivateMisses;
+    private final java.time.Duration deactivateSpan;
+    private final io.stockula.etl.ops.EtlMetrics metrics;
 
-    public YahooFailures(StockDirectory directory, YahooRuns runs) {
+    /**
+     * @param deactivateMisses 404 answers in a row ({@code stockula.yahoo.deactivate.misses}) and
+     * @param deactivateSpan   the time they must span ({@code stockula.yahoo.deactivate.days}) before a symbol is
+     *                         marked inactive: one 404 (a glitch, a symbol change in progress) is not enough
+     */
+    public YahooFailures(StockDirectory directory, YahooRuns runs, int deactivateMisses, java.time.Duration deactivateSpan,
+                         io.stockula.etl.ops.EtlMetrics metrics) {
         this.directory = directory;
         this.runs = runs;
+        this.deactivateMisses = deactivateMisses;
+        this.deactivateSpan = deactivateSpan;
+        this.metrics = metrics;
     }
 
     /** Set by {@link #refused}: whether the request goes to the dead-letter table. */
@@ -71,8 +84,16 @@ public final class YahooFailures {
         if (notFound && ("chart".equals(endpoint) || description.startsWith("Quote not found"))) {
             String reason = StockDirectory.REASON_PREFIX + endpoint + " " + (api.status() > 0 ? api.status() : 404)
                     + ": " + (description.isEmpty() ? "Not Found" : description);
-            directory.markInactive(symbol, reason);
-            LOG.warn("{} marked inactive: {}", symbol, reason);
+            StockDirectory.MissStreak streak = directory.recordMiss(symbol, reason);
+            if (streak.misses() >= deactivateMisses && streak.since().compareTo(deactivateSpan) >= 0) {
+                directory.markInactive(symbol, reason);
+                metrics.symbolDeactivated();
+                LOG.warn("{} marked inactive after {} answers 404 in {} days: {} (`symbols reactivate {}` undoes it)",
+                        symbol, streak.misses(), streak.since().toDays(), reason, symbol);
+            } else {
+                LOG.warn("{}: {} (404 #{} in a row; marked inactive after {} over at least {} days)", symbol, reason,
+                        streak.misses(), deactivateMisses, deactivateSpan.toDays());
+            }
         }
         exchange.getIn().setHeader(REASON_HEADER, api.getMessage());
         return true;

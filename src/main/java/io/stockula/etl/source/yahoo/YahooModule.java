@@ -28,8 +28,9 @@ public final class YahooModule implements RuntimeModule {
         var metrics = boot.metrics();
 
         RateLimiter limiter = new RateLimiter(settings.requestsPerSecond(), settings.concurrency());
+        // a probe that has not reported by the end of its own deadline (plus a margin) is replaced
         CircuitBreaker breaker = new CircuitBreaker(settings.initialPause(), settings.maxPause(), settings.giveUpAfter(),
-                settings.jitter());
+                settings.jitter(), settings.requestDeadline().plus(settings.connectTimeout()).plusSeconds(30));
         CrumbManager crumbs = new CrumbManager(settings, limiter, breaker, metrics);
         TradingDates dates = boot.tradingDates();
         StockDirectory directory = new StockDirectory(ds);
@@ -46,7 +47,9 @@ public final class YahooModule implements RuntimeModule {
         registry.accept("yahooCharts", charts);
         registry.accept("yahooReference", new YahooReference(directory, settings, runs));
         registry.accept("yahooRuns", runs);
-        registry.accept("yahooFailures", new YahooFailures(directory, runs));
+        registry.accept("yahooFailures", new YahooFailures(directory, runs,
+                boot.settings().getInt("stockula.yahoo.deactivate.misses", 3),
+                java.time.Duration.ofDays(boot.settings().getInt("stockula.yahoo.deactivate.days", 2)), metrics));
     }
 
     /**

@@ -32,7 +32,9 @@ public record YahooSettings(
         Duration overlap,
         int intradayOverlapBars,
         String quoteSummaryModules,
-        int optionExpirations) {
+        int optionExpirations,
+        long maxBodyBytes,
+        Duration requestDeadline) {
 
     public static final String DEFAULT_USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36"
             + " (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
@@ -58,7 +60,9 @@ public record YahooSettings(
                 s.getInt("stockula.yahoo.prices.intraday-overlap-bars", 3),
                 s.get("stockula.yahoo.quote-summary.modules",
                         "assetProfile,price,summaryDetail,quoteType,defaultKeyStatistics,financialData"),
-                s.getInt("stockula.yahoo.options.expirations", 3));
+                s.getInt("stockula.yahoo.options.expirations", 3),
+                s.getLong("stockula.yahoo.max-body-bytes", 32L << 20),
+                s.getDuration("stockula.yahoo.request-deadline", Duration.ofMinutes(2)));
     }
 
     /** Comma or whitespace separated, normalized; invalid shapes are refused here rather than 404'd later. */

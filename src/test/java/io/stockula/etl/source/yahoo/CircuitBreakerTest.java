@@ -89,4 +89,23 @@ class CircuitBreakerTest {
         b.onNoAnswer(probe);
         assertThat(b.awaitPermission().probe()).isTrue();
     }
+
+    @Test
+    void aProbeThatNeverReportsIsReplacedAfterTheProbeTimeout() throws Exception {
+        CircuitBreaker b = new CircuitBreaker(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofSeconds(60), 0,
+                () -> 0.5, Duration.ofMillis(300));
+        b.onThrottled(b.awaitPermission());
+        CircuitBreaker.Ticket stuck = b.awaitPermission(); // this probe's thread hangs and never reports
+        assertThat(stuck.probe()).isTrue();
+        long t0 = System.nanoTime();
+        CircuitBreaker.Ticket next = CompletableFuture.supplyAsync(() -> permission(b)).get(5, TimeUnit.SECONDS);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("CircuitBreakerTest: a silent probe was replaced after " + ms + " ms (probe timeout 300 ms)");
+        assertThat(next.probe()).isTrue();
+        assertThat(ms).isBetween(250L, 3_000L);
+        b.release(stuck); // the old probe finally ends: it must not free the new probe's slot
+        assertThat(b.probing()).isTrue();
+        b.onAnswered(next);
+        assertThat(b.isOpen()).isFalse();
+    }
 }

@@ -56,7 +56,9 @@ class YahooPricesRouteTest {
                 .chart("BROKEN", json("chart_malformed.json"))
                 .chartSequence("BUSY", tooManyRequests(), tooManyRequests(), json("chart_BUSY_1d.json"))
                 .chart("DOWN", WireMock.aResponse().withStatus(503).withBody("<html>Will be right back</html>"));
-        rt = YahooTestRuntime.start(fake, Map.of("stockula.yahoo.symbols", String.join(",", UNIVERSE)),
+        // one 404 deactivates here (the streak policy has its own test, YahooSymbolDeactivationTest)
+        rt = YahooTestRuntime.start(fake, Map.of("stockula.yahoo.symbols", String.join(",", UNIVERSE),
+                "stockula.yahoo.deactivate.misses", "1", "stockula.yahoo.deactivate.days", "0"),
                 YahooTestRuntime.PRICE_ROUTES);
         run = rt.request("direct:yahoo-prices-run", null);
     }

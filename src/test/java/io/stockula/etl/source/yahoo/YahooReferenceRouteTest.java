@@ -44,7 +44,8 @@ class YahooReferenceRouteTest {
                 .withHeader("Content-Type", "application/json").withBody("{\"quoteSummary\":{\"result\":null,\"error\":"
                         + "{\"code\":\"Not Found\",\"description\":\"No fundamentals data found for any of the"
                         + " summaryTypes=assetProfile\"}}}")));
-        rt = YahooTestRuntime.start(fake, Map.of("stockula.yahoo.symbols", "AAPL,GONE,BTC-USD"),
+        rt = YahooTestRuntime.start(fake, Map.of("stockula.yahoo.symbols", "AAPL,GONE,BTC-USD",
+                "stockula.yahoo.deactivate.misses", "1", "stockula.yahoo.deactivate.days", "0"),
                 YahooTestRuntime.ALL_ROUTES);
 
         YahooRun run = rt.request("direct:yahoo-quote-summary-run", null);
