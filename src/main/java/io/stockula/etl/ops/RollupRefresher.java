@@ -33,8 +33,9 @@ public final class RollupRefresher {
     }
 
     static final List<Rollup> ROLLUPS = List.of(
-            new Rollup("price_daily", "time_bucket(INTERVAL '1 day', %s)", "90 days"),
-            new Rollup("price_weekly", "time_bucket(INTERVAL '1 week', %s, \"offset\" => INTERVAL '-14 hours')", "52 weeks"),
+            // fixed-width buckets batch fine on every version: wide windows, few calls
+            new Rollup("price_daily", "time_bucket(INTERVAL '1 day', %s)", "365 days"),
+            new Rollup("price_weekly", "time_bucket(INTERVAL '1 week', %s, \"offset\" => INTERVAL '-14 hours')", "260 weeks"),
             // 9 months between edges, each snapped down to a bucket start: never more than 10 buckets a window
             new Rollup("price_monthly", "time_bucket(INTERVAL '1 month', %s, \"offset\" => INTERVAL '-14 hours')", "9 months"));
     public static final List<String> VIEWS = ROLLUPS.stream().map(Rollup::view).toList();

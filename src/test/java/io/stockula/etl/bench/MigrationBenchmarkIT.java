@@ -58,8 +58,8 @@ class MigrationBenchmarkIT {
                 "--restart"), true));
 
         Path csv = work.resolve("price_history.csv").toAbsolutePath();
-        psql(DB, "\\copy (SELECT symbol, \"timestamp\", interval_type, open_price, high_price, low_price, close_price, volume,"
-                + " created_at, updated_at FROM price_history) TO '" + csv + "' WITH CSV",
+        // every column, in table order: ph_copy is LIKE price_history
+        psql(DB, "\\copy (SELECT * FROM price_history) TO '" + csv + "' WITH CSV",
                 "DROP TABLE IF EXISTS ph_copy", "CREATE TABLE ph_copy (LIKE price_history INCLUDING ALL)", "CHECKPOINT");
         runs.add(timed("psql \\copy (CSV of the same rows)", rows, List.of("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DB,
                 "-c", "\\copy ph_copy FROM '" + csv + "' WITH CSV"), false));
