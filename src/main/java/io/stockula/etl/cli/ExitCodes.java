@@ -64,6 +64,11 @@ public final class ExitCodes {
         if (e instanceof JobIncompleteException) {
             return INCOMPLETE;
         }
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof io.stockula.etl.source.sqlite.SourceBusyException) {
+                return INCOMPLETE; // another process is writing the same source into the target: nothing done, run later
+            }
+        }
         if (e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException) {
             return USAGE;
         }
