@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * updated_at against Yahoo's fetch time) wins whole rows, an older write never replaces a newer one, and no day
  * mixes bases (a Yahoo row has its raw values, a Stockula row has none).
  */
-class BothSourcesTest {
+class BothSourcesTest extends YahooRouteTest {
 
     static final ZoneId NY = ZoneId.of("America/New_York");
     static final String OLD = "2024-01-20 10:00:00.000001";   // Stockula fetched before Yahoo's pull
@@ -32,17 +31,6 @@ class BothSourcesTest {
 
     @TempDir
     Path dir;
-
-    private final FakeYahoo fake = new FakeYahoo();
-    private YahooTestRuntime rt;
-
-    @AfterEach
-    void stop() {
-        if (rt != null) {
-            rt.close();
-        }
-        fake.close();
-    }
 
     @Test
     void theNewerDataWinsWholeRowsInBothOrders() throws Exception {

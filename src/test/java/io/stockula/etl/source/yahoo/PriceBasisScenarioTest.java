@@ -15,7 +15,6 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * equal to yfinance's auto-adjusted series of the latest fetch, with Yahoo's raw values and adjclose beside it, and
  * ^IRX is a decimal throughout.
  */
-class PriceBasisScenarioTest {
+class PriceBasisScenarioTest extends YahooRouteTest {
 
     static final ZoneId NY = ZoneId.of("America/New_York");
     static final int FILE_AT = 80;     // the Stockula file was fetched when 80 bars existed (dividends on 20 and 60)
@@ -34,17 +33,6 @@ class PriceBasisScenarioTest {
 
     @TempDir
     Path dir;
-
-    private final FakeYahoo fake = new FakeYahoo();
-    private YahooTestRuntime rt;
-
-    @AfterEach
-    void stop() {
-        if (rt != null) {
-            rt.close();
-        }
-        fake.close();
-    }
 
     @Test
     void aMigratedFileMeetsANewDividendAndEveryBarEndsOnTheLatestBasis() throws Exception {

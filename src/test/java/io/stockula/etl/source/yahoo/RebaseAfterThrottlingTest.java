@@ -10,7 +10,6 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,20 +17,9 @@ import org.junit.jupiter.api.Test;
  * nothing of the new basis is written and the split does not count as known; the next run reloads and the history
  * ends rebased.
  */
-class RebaseAfterThrottlingTest {
+class RebaseAfterThrottlingTest extends YahooRouteTest {
 
     static final ZoneId NY = ZoneId.of("America/New_York");
-
-    private final FakeYahoo fake = new FakeYahoo();
-    private YahooTestRuntime rt;
-
-    @AfterEach
-    void stop() {
-        if (rt != null) {
-            rt.close();
-        }
-        fake.close();
-    }
 
 
     @Test

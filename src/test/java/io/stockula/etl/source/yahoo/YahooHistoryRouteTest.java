@@ -17,24 +17,12 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** What happens over several pulls: the live bar, a new split, a migrated bar meeting an ingested one, intraday. */
-class YahooHistoryRouteTest {
+class YahooHistoryRouteTest extends YahooRouteTest {
 
     static final ZoneId NY = ZoneId.of("America/New_York");
-
-    private final FakeYahoo fake = new FakeYahoo();
-    private YahooTestRuntime rt;
-
-    @AfterEach
-    void stop() {
-        if (rt != null) {
-            rt.close();
-        }
-        fake.close();
-    }
 
     private static Instant midnight(int y, int m, int d) {
         return LocalDate.of(y, m, d).atStartOfDay(NY).toInstant();

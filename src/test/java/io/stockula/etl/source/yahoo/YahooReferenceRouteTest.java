@@ -13,22 +13,10 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** quoteSummary and options, through the cookie and crumb flow, with a crumb that has expired. */
-class YahooReferenceRouteTest {
-
-    private final FakeYahoo fake = new FakeYahoo();
-    private YahooTestRuntime rt;
-
-    @AfterEach
-    void stop() {
-        if (rt != null) {
-            rt.close();
-        }
-        fake.close();
-    }
+class YahooReferenceRouteTest extends YahooRouteTest {
 
     @Test
     void quoteSummaryFillsStocksAndStockInfoAfterRefreshingAnExpiredCrumbOnce() throws Exception {

@@ -10,22 +10,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.component.quartz.QuartzEndpoint;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The triggers: cron routes, the start-up catch-up after downtime, no overlapping runs, giving up on a ban. */
-class YahooScheduleTest {
-
-    private final FakeYahoo fake = new FakeYahoo();
-    private YahooTestRuntime rt;
-
-    @AfterEach
-    void stop() {
-        if (rt != null) {
-            rt.close();
-        }
-        fake.close();
-    }
+class YahooScheduleTest extends YahooRouteTest {
 
     private static Map<String, String> scheduled() {
         Map<String, String> m = new HashMap<>();

@@ -7,7 +7,6 @@ import io.stockula.etl.cli.CliHarness;
 import io.stockula.etl.cli.ExitCodes;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,18 +14,7 @@ import org.junit.jupiter.api.Test;
  * stockula.yahoo.deactivate.days days does (days simulated by moving the streak's first 404 back); a served bar
  * ends the streak; the deactivation is counted for the alert; `symbols reactivate` undoes it.
  */
-class YahooSymbolDeactivationTest {
-
-    private final FakeYahoo fake = new FakeYahoo();
-    private YahooTestRuntime rt;
-
-    @AfterEach
-    void stop() {
-        if (rt != null) {
-            rt.close();
-        }
-        fake.close();
-    }
+class YahooSymbolDeactivationTest extends YahooRouteTest {
 
     private void pull() {
         rt.request("direct:yahoo-prices-run", null);

@@ -10,7 +10,6 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,21 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
  * (New York). Yahoo then names UTC: the symbol's daily rows are re-stamped in the transaction that writes Yahoo's
  * bars, so every day keeps one row; a later migration of the same file dates them in Yahoo's zone too.
  */
-class ZoneRestampTest {
+class ZoneRestampTest extends YahooRouteTest {
 
     @TempDir
     Path dir;
-
-    private final FakeYahoo fake = new FakeYahoo();
-    private YahooTestRuntime rt;
-
-    @AfterEach
-    void stop() {
-        if (rt != null) {
-            rt.close();
-        }
-        fake.close();
-    }
 
     @Test
     void aGuessedZoneIsReplacedByYahoosAndEveryDayKeepsOneRow() throws Exception {
