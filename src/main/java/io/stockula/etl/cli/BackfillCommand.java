@@ -30,7 +30,7 @@ public final class BackfillCommand implements Callable<Integer> {
 
     /** Only what a backfill needs: no schedules, no rollups, no management server. */
     static final List<String> ROUTES = List.of("error-handling.yaml", "dead-letters.yaml", "yahoo-errors.yaml",
-            "yahoo-prices.yaml");
+            "yahoo-prices.yaml", "yahoo-work.yaml");
 
     @Mixin
     CommonOptions common;

@@ -28,6 +28,8 @@ public final class Bootstrap implements AutoCloseable {
     public static Bootstrap open(EtlSettings settings) {
         SettingsCheck.validate(settings);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // several runtimes feed one Prometheus: every series says which runtime it comes from
+        registry.config().commonTags("runtime", InstanceId.of(settings));
         TargetDatabase db = TargetDatabase.open(settings, registry);
         try {
             SchemaMode mode = settings.getBoolean("stockula.schema.apply-on-start", true)

@@ -47,6 +47,21 @@ public final class EtlRuntime implements AutoCloseable {
             props.setProperty("camel.management.enabled", "false");
         }
         props.setProperty("stockula.schema.active-mode", boot.mode().name().toLowerCase());
+        // routes/yahoo-work.yaml runs its Kafka routes only when a cluster is named; the brokers go to the component
+        KafkaSettings kafka = KafkaSettings.from(s);
+        props.setProperty("stockula.kafka.enabled", String.valueOf(kafka.enabled()));
+        // only the long-running runtime consumes the work topic and adopts runs; one-shot commands (backfill, dlq
+        // replay) publish their requests and wait for the runtimes to do them
+        props.setProperty("stockula.kafka.consume", String.valueOf(kafka.enabled() && managementServer));
+        if (kafka.enabled()) {
+            props.setProperty("camel.component.kafka.brokers", kafka.bootstrapServers());
+        }
+        // the Kafka endpoint options take milliseconds
+        props.setProperty("stockula.kafka.session-timeout-ms", String.valueOf(kafka.sessionTimeout().toMillis()));
+        props.setProperty("stockula.kafka.heartbeat-interval-ms", String.valueOf(kafka.sessionTimeout().toMillis() / 3));
+        props.setProperty("stockula.kafka.max-poll-interval-ms", String.valueOf(kafka.maxPollInterval().toMillis()));
+        props.setProperty("stockula.kafka.adopt-period-ms", String.valueOf(kafka.adoptPeriod().toMillis()));
+        props.setProperty("stockula.kafka.publish-timeout-ms", String.valueOf(kafka.publishTimeout().toMillis()));
         main.setOverrideProperties(props);
 
         var ds = boot.database().dataSource();

@@ -63,6 +63,10 @@ public final class SettingsCheck {
 
     static List<String> problems(EtlSettings settings) {
         List<String> out = new ArrayList<>();
+        String kafka = KafkaSettings.from(settings).problem();
+        if (kafka != null) {
+            out.add(kafka);
+        }
         Properties defaults = bundledDefaults();
         for (String key : defaults.stringPropertyNames()) {
             String def = defaults.getProperty(key).trim();

@@ -73,7 +73,10 @@ public final class RunHistory {
         int closed = 0;
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE etl_run_history SET finished_at = now(), status = 'failed',"
-                     + " error = ? WHERE run_id = ? AND status = 'running'")) {
+                     + " error = ? WHERE run_id = ? AND status = 'running'"
+                     // a run shared through Kafka goes on without its planner: another runtime adopts it
+                     + " AND NOT EXISTS (SELECT 1 FROM etl_run_requests r WHERE r.run_id = etl_run_history.run_id"
+                     + " AND r.state = 'pending')")) {
             for (Long runId : open) {
                 ps.setString(1, reason);
                 ps.setLong(2, runId);

@@ -54,10 +54,14 @@ public final class YahooJobs {
     private final YahooCharts charts;
     private final CircuitBreaker breaker;
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
+    private final YahooWork work;
+    /** several runtimes (Kafka or clustered Quartz): runs are owned through PostgreSQL locks, see RunLocks */
+    private final boolean shared;
 
     public YahooJobs(EtlSettings raw, YahooSettings settings, DataSource dataSource, Universe universe,
                      StockDirectory directory, WindowPlanner planner, TradingDates dates, RunHistory history,
-                     EtlMetrics metrics, YahooRuns runs, YahooCharts charts, CircuitBreaker breaker) {
+                     EtlMetrics metrics, YahooRuns runs, YahooCharts charts, CircuitBreaker breaker, YahooWork work,
+                     boolean shared) {
         this.raw = raw;
         this.settings = settings;
         this.dataSource = dataSource;
@@ -70,6 +74,9 @@ public final class YahooJobs {
         this.runs = runs;
         this.charts = charts;
         this.breaker = breaker;
+        this.work = work;
+        this.shared = shared;
+        work.onClose(this::close);
     }
 
     /** The scheduled price pull: every symbol of the universe, every configured interval, incremental. */
@@ -160,7 +167,7 @@ public final class YahooJobs {
     }
 
     YahooRun close(YahooRun run, String error) {
-        if (run.isSkipped() || run.status() != null) {
+        if (run.isSkipped() || run.status() != null || run.isLeftPending()) {
             return run;
         }
         run.finish(null, error);
@@ -259,25 +266,53 @@ public final class YahooJobs {
             return skipped;
         }
         Long runId = null;
+        RunLocks locks = null;
         try {
+            if (shared) {
+                locks = RunLocks.open(dataSource);
+                if (!BACKFILL.equals(job) && !locks.tryLock(RunLocks.jobKey(job))) {
+                    locks.close();
+                    busy.set(false);
+                    LOG.warn("{}: a run of this job is going on another runtime; this trigger ({}) is skipped", job,
+                            exchange.getFromRouteId());
+                    YahooRun skipped = YahooRun.skipped(job);
+                    exchange.setProperty(YahooRuns.RUN, skipped);
+                    return skipped;
+                }
+            }
             breaker.reviveIfGivenUp();
             runId = history.start(job, details);
+            if (locks != null) {
+                locks.tryLock(RunLocks.runKey(runId));
+                if (!BACKFILL.equals(job)) {
+                    supersedeOrphans(job, runId);
+                }
+            }
             List<?> requests = plan.requests(runId);
             YahooRun run = new YahooRun(job, runId, requests);
             runs.register(run);
             exchange.setProperty(YahooRuns.RUN, run);
+            RunLocks held = locks;
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
                 public void onDone(Exchange done) {
                     try {
-                        if (run.status() == null) {
-                            Exception e = done.getException();
+                        Exception e = done.getException();
+                        if (e == null) {
+                            e = done.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+                        }
+                        if (run.isLeftPending()) {
+                            runs.remove(run);
+                        } else if (run.status() == null) {
                             close(run, e == null ? "the run ended before its last step" : e.getMessage());
                         }
                     } catch (RuntimeException e) {
                         LOG.error("{} run {}: could not record its end: {}", job, run.runId(), e.getMessage(), e);
                     } finally {
                         busy.set(false);
+                        if (held != null) {
+                            held.close();
+                        }
                     }
                 }
             });
@@ -285,10 +320,41 @@ public final class YahooJobs {
             return run;
         } catch (Exception | Error e) {
             busy.set(false);
+            if (locks != null) {
+                locks.close();
+            }
             if (runId != null) {
                 history.finish(runId, "failed", 0, 0, 0, 0, details, e.getMessage());
             }
             throw e;
+        }
+    }
+
+    /**
+     * Runs of this job left {@code running} by a runtime that is gone (no one holds their run lock) end here as
+     * failed: the new run plans every symbol again from what is stored, so nothing of theirs is lost; their requests
+     * still in Kafka are done or skipped harmlessly.
+     */
+    private void supersedeOrphans(String job, long runId) throws SQLException {
+        List<Long> open = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT run_id FROM etl_run_history WHERE job = ?"
+                     + " AND status = 'running' AND run_id <> ?")) {
+            ps.setString(1, job);
+            ps.setLong(2, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    open.add(rs.getLong(1));
+                }
+            }
+        }
+        for (Long id : open) {
+            if (!RunLocks.held(dataSource, RunLocks.runKey(id))) {
+                history.finish(id, "failed", 0, 0, 0, 0, Map.of("superseded_by", runId),
+                        "abandoned: the runtime that ran it is gone; superseded by run " + runId);
+                LOG.warn("{} run {} was left running by a runtime that is gone: recorded as failed, superseded by run {}",
+                        job, id, runId);
+            }
         }
     }
 

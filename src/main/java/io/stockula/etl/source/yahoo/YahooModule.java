@@ -1,6 +1,8 @@
 package io.stockula.etl.source.yahoo;
 
 import io.stockula.etl.config.Bootstrap;
+import io.stockula.etl.config.InstanceId;
+import io.stockula.etl.config.KafkaSettings;
 import io.stockula.etl.config.RuntimeModule;
 import io.stockula.etl.ops.RunHistory;
 import io.stockula.etl.transform.TradingDates;
@@ -37,8 +39,14 @@ public final class YahooModule implements RuntimeModule {
         WindowPlanner planner = new WindowPlanner(settings, dates);
         YahooRuns runs = new YahooRuns(metrics);
         YahooCharts charts = new YahooCharts(dates, boot.units(), directory, planner, settings, runs, metrics);
+        KafkaSettings kafka = KafkaSettings.from(boot.settings());
+        YahooWork work = new YahooWork(ds, kafka, runs, directory, dates, metrics, InstanceId.of(boot.settings()));
+        boolean shared = kafka.enabled() || boot.settings().getBoolean("stockula.cluster.enabled", false);
         YahooJobs jobs = new YahooJobs(boot.settings(), settings, ds, new Universe(directory, settings.symbols()),
-                directory, planner, dates, new RunHistory(ds), metrics, runs, charts, breaker);
+                directory, planner, dates, new RunHistory(ds), metrics, runs, charts, breaker, work, shared);
+        if (kafka.enabled()) {
+            WorkTopic.ensure(kafka);
+        }
         jobs.initGauges();
 
         registry.accept("yahooHttp", new YahooHttpGate(settings, limiter, breaker, crumbs, metrics));
@@ -47,6 +55,7 @@ public final class YahooModule implements RuntimeModule {
         registry.accept("yahooCharts", charts);
         registry.accept("yahooReference", new YahooReference(directory, settings, runs));
         registry.accept("yahooRuns", runs);
+        registry.accept("yahooWork", work);
         registry.accept("yahooFailures", new YahooFailures(directory, runs,
                 boot.settings().getInt("stockula.yahoo.deactivate.misses", 3),
                 java.time.Duration.ofDays(boot.settings().getInt("stockula.yahoo.deactivate.days", 2)), metrics));

@@ -29,6 +29,7 @@ public final class YahooRun {
     private final Map<String, SymbolTally> symbols = new ConcurrentHashMap<>();
     private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
     private volatile String status;
+    private volatile boolean leftPending;
     private volatile String error;
 
     public YahooRun(String job, Long runId, List<?> requests) {
@@ -84,6 +85,15 @@ public final class YahooRun {
                 failures.add(f);
             }
         }
+    }
+
+    /** The runtime stops while the run's requests are pending in Kafka: it is left running, to be adopted. */
+    void leavePending() {
+        leftPending = true;
+    }
+
+    public boolean isLeftPending() {
+        return leftPending;
     }
 
     public String status() {
@@ -172,6 +182,54 @@ public final class YahooRun {
             d.put("failures", f);
         }
         return d;
+    }
+
+    /**
+     * This ledger as a request's row of etl_run_requests keeps it (tally and failures columns), when another runtime
+     * than the planner did the request: the planner {@link #absorb}s it into the run's own ledger.
+     */
+    Map<String, Object> tallyJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> bySymbol = new TreeMap<>();
+        symbols.forEach((k, v) -> bySymbol.put(k, v.toMap()));
+        m.put("symbols", bySymbol);
+        m.put("spooled", spooledDeadLetters.get());
+        return m;
+    }
+
+    List<Map<String, Object>> failuresJson() {
+        List<Map<String, Object>> f = new ArrayList<>();
+        for (Failure x : failures()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("symbol", x.symbol());
+            m.put("what", x.what());
+            m.put("reason", x.reason());
+            m.put("dead_letter_id", x.deadLetterId());
+            f.add(m);
+        }
+        return f;
+    }
+
+    /** Adds a request's tally and failures (as {@link #tallyJson()} and {@link #failuresJson()} wrote them). */
+    @SuppressWarnings("unchecked")
+    void absorb(Map<String, Object> tally, List<Map<String, Object>> failed) {
+        if (tally != null) {
+            Object bySymbol = tally.get("symbols");
+            if (bySymbol instanceof Map<?, ?> m) {
+                m.forEach((k, v) -> symbol(String.valueOf(k)).addMap((Map<String, Object>) v));
+            }
+            Object spooled = tally.get("spooled");
+            if (spooled instanceof Number n) {
+                spooledDeadLetters.addAndGet(n.intValue());
+            }
+        }
+        if (failed != null) {
+            for (Map<String, Object> x : failed) {
+                Object id = x.get("dead_letter_id");
+                failure(new Failure((String) x.get("symbol"), (String) x.get("what"), (String) x.get("reason"),
+                        id instanceof Number n ? n.longValue() : null));
+            }
+        }
     }
 
     /** A request that ended in the dead-letter table (or was not sent). */
@@ -271,6 +329,54 @@ public final class YahooRun {
                 splitRefetches += o.splitRefetches;
                 o.otherRows.forEach((k, v) -> otherRows.merge(k, v, Long::sum));
             }
+        }
+
+        synchronized Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("requests", requests);
+            m.put("requestsOk", requestsOk);
+            m.put("returned", returned);
+            m.put("skipped", skipped);
+            m.put("rejected", rejected);
+            m.put("inserted", inserted);
+            m.put("updated", updated);
+            m.put("unchanged", unchanged);
+            m.put("merged", merged);
+            m.put("deadLetteredBars", deadLetteredBars);
+            m.put("deadLetters", deadLetters);
+            m.put("notAttempted", notAttempted);
+            m.put("dividends", dividends);
+            m.put("splits", splits);
+            m.put("splitRefetches", splitRefetches);
+            m.put("otherRows", new TreeMap<>(otherRows));
+            return m;
+        }
+
+        @SuppressWarnings("unchecked")
+        synchronized void addMap(Map<String, Object> m) {
+            requests += num(m, "requests");
+            requestsOk += num(m, "requestsOk");
+            returned += num(m, "returned");
+            skipped += num(m, "skipped");
+            rejected += num(m, "rejected");
+            inserted += num(m, "inserted");
+            updated += num(m, "updated");
+            unchanged += num(m, "unchanged");
+            merged += num(m, "merged");
+            deadLetteredBars += num(m, "deadLetteredBars");
+            deadLetters += num(m, "deadLetters");
+            notAttempted += num(m, "notAttempted");
+            dividends += num(m, "dividends");
+            splits += num(m, "splits");
+            splitRefetches += num(m, "splitRefetches");
+            Object other = m.get("otherRows");
+            if (other instanceof Map<?, ?> o) {
+                ((Map<String, Object>) o).forEach((k, v) -> otherRows.merge(k, ((Number) v).longValue(), Long::sum));
+            }
+        }
+
+        private static long num(Map<String, Object> m, String key) {
+            return m.get(key) instanceof Number n ? n.longValue() : 0L;
         }
 
         public synchronized boolean accounted() {

@@ -28,6 +28,11 @@ public final class YahooRuns implements AggregationStrategy {
     public static final String DEAD_LETTER_ID = "StockulaDeadLetterId";
     /** The YahooRun of the run exchange (the split's output replaces the body). */
     public static final String RUN = "yahooRun";
+    /**
+     * A request taken from the Kafka work topic keeps its own ledger here (it may belong to another runtime's run,
+     * or to this runtime's, whose ledger is then filled from etl_run_requests: never twice).
+     */
+    public static final String LEDGER = "yahooLedger";
 
     private final Map<Long, YahooRun> runs = new ConcurrentHashMap<>();
     private final EtlMetrics metrics;
@@ -55,6 +60,11 @@ public final class YahooRuns implements AggregationStrategy {
     }
 
     public YahooRun.SymbolTally tally(Exchange exchange) {
+        YahooRun ledger = exchange.getProperty(LEDGER, YahooRun.class);
+        if (ledger != null) {
+            String symbol = exchange.getProperty(SYMBOL, String.class);
+            return ledger.symbol(symbol == null ? "?" : symbol);
+        }
         Object req = exchange.getProperty(REQUEST);
         Long runId = req instanceof ChartRequest c ? c.runId() : req instanceof ReferenceRequest r ? r.runId() : null;
         String symbol = exchange.getProperty(SYMBOL, String.class);
@@ -62,6 +72,10 @@ public final class YahooRuns implements AggregationStrategy {
     }
 
     YahooRun run(Exchange exchange) {
+        YahooRun ledger = exchange.getProperty(LEDGER, YahooRun.class);
+        if (ledger != null) {
+            return ledger;
+        }
         Object req = exchange.getProperty(REQUEST);
         return get(req instanceof ChartRequest c ? c.runId() : req instanceof ReferenceRequest r ? r.runId() : null);
     }

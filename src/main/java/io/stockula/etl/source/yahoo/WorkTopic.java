@@ -1,0 +1,53 @@
+package io.stockula.etl.source.yahoo;
+
+import io.stockula.etl.config.KafkaSettings;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Yahoo work topic, created by the first runtime that starts when it does not exist (clusters usually forbid
+ * auto-creation, and its partition count matters): {@code stockula.kafka.partitions} partitions (the cap on how many
+ * consumers work at once across the cluster), {@code replication-factor}, and a retention of
+ * {@code stockula.kafka.retention}: a request older than that belongs to a run that has long timed out.
+ */
+final class WorkTopic {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkTopic.class);
+
+    private WorkTopic() {
+    }
+
+    static void ensure(KafkaSettings k) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+        try (Admin admin = Admin.create(p)) {
+            NewTopic topic = new NewTopic(k.topic(), k.partitions(), k.replicationFactor()).configs(Map.of(
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(k.retention().toMillis()),
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+            admin.createTopics(List.of(topic)).all().get(15, TimeUnit.SECONDS);
+            LOG.info("Kafka topic {} created: {} partitions, replication {}, retention {}", k.topic(), k.partitions(),
+                    k.replicationFactor(), k.retention());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                LOG.debug("Kafka topic {} exists", k.topic());
+            } else {
+                LOG.warn("Kafka topic {} not checked ({}): the consumers wait for it", k.topic(),
+                        e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            }
+        } catch (Exception e) {
+            LOG.warn("Kafka at {} not reachable yet ({}): the consumers keep trying", k.bootstrapServers(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.stockula.etl.source.yahoo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stockula.etl.testsupport.Await;
+import io.stockula.etl.testsupport.ChildCommand;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several runtimes share the Yahoo work through a real Kafka broker (Apache Kafka's KRaft server in a child JVM):
+ * a scheduled run of 300 symbols is pulled exactly once across three runtimes and the database holds exactly what
+ * was served; a runtime killed mid-run (the planner itself) leaves nothing lost nor unaccounted, the run recorded
+ * once; Kafka taken away mid-run: the run waits and completes after it is back.
+ */
+class ScaleOutTest {
+
+    static final int SYMBOLS = 300;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void threeRuntimesPullEachSymbolOnceAndStoreExactlyWhatWasServed() throws Exception {
+        try (YahooCluster c = YahooCluster.start(dir, SYMBOLS, true)) {
+            Instant fire = startThree(c);
+            awaitRunEnd(c, 240);
+            System.out.printf("[scale-out] 3 runtimes, %d symbols: run ended %d s after its scheduled fire%n", SYMBOLS,
+                    java.time.Duration.between(fire, Instant.now()).toSeconds());
+
+            for (String s : c.symbols) {
+                assertThat(c.yahoo.chartRequests(s)).as("chart requests of %s", s).hasSize(1);
+            }
+            assertServedEqualsStored(c);
+            assertThat(c.rows("SELECT status, rows_out FROM etl_run_history WHERE job = 'yahoo-prices'"))
+                    .containsExactly(List.of("succeeded", String.valueOf(SYMBOLS * (long) SyntheticChart.BARS)));
+            List<List<String>> byRuntime = c.rows("SELECT runtime, count(*) FROM etl_run_requests GROUP BY 1 ORDER BY 1");
+            System.out.println("[scale-out] requests done per runtime: " + byRuntime);
+            assertThat(byRuntime).as("every runtime took part").hasSize(3);
+            assertThat(c.count("SELECT count(*) FROM etl_run_requests WHERE state <> 'done'")).isZero();
+        }
+    }
+
+    @Test
+    void thePlannerKilledMidRunIsAdoptedAndNothingIsLost() throws Exception {
+        try (YahooCluster c = YahooCluster.start(dir, SYMBOLS, true)) {
+            startThree(c);
+            Await.until(() -> c.count("SELECT count(*) FROM etl_run_requests WHERE state <> 'pending'") >= 60, 180);
+            long killedAt = System.nanoTime();
+            c.runtimes.get("a").process().destroyForcibly(); // SIGKILL: the planner and one of the workers
+            long doneAtKill = c.count("SELECT count(*) FROM etl_run_requests WHERE state <> 'pending'");
+            awaitRunEnd(c, 240);
+            System.out.printf("[scale-out] planner SIGKILLed with %d/%d requests done; the run ended %d s later%n",
+                    doneAtKill, SYMBOLS, YahooCluster.since(killedAt).toSeconds());
+
+            assertServedEqualsStored(c);
+            assertThat(c.rows("SELECT status FROM etl_run_history WHERE job = 'yahoo-prices'"))
+                    .as("the run is recorded once, by its adopter").containsExactly(List.of("succeeded"));
+            assertThat(c.count("SELECT count(*) FROM etl_run_requests WHERE state = 'pending'")).isZero();
+            int repeated = 0;
+            for (String s : c.symbols) {
+                int n = c.yahoo.chartRequests(s).size();
+                assertThat(n).as("chart requests of %s", s).isBetween(1, 2);
+                repeated += n - 1;
+            }
+            System.out.printf("[scale-out] requests repeated after the kill: %d (at most the killed runtime's in-flight ones)%n",
+                    repeated);
+            assertThat(repeated).isLessThanOrEqualTo(3);
+            String log = String.join("\n", c.runtimes.get("b").stdout(), c.runtimes.get("c").stdout(),
+                    java.nio.file.Files.readString(dir.resolve("b.log")), java.nio.file.Files.readString(dir.resolve("c.log")));
+            assertThat(log).contains("adopts it");
+        }
+    }
+
+    @Test
+    void kafkaAwayForAWhileTheRunWaitsAndCompletes() throws Exception {
+        try (YahooCluster c = YahooCluster.start(dir, SYMBOLS, true)) {
+            startThree(c);
+            Await.until(() -> c.count("SELECT count(*) FROM etl_run_requests WHERE state <> 'pending'") >= 60, 180);
+            c.kafka.kill();
+            long down = System.nanoTime();
+            long doneAtKill = c.count("SELECT count(*) FROM etl_run_requests WHERE state <> 'pending'");
+            // while Kafka is away, no more than the requests already taken can finish
+            Await.until(() -> YahooCluster.since(down).toSeconds() >= 15, 30);
+            long doneWhileDown = c.count("SELECT count(*) FROM etl_run_requests WHERE state <> 'pending'");
+            assertThat(c.count("SELECT count(*) FROM etl_run_history WHERE status = 'running'")).as("the run waits").isOne();
+            c.kafka.start();
+            awaitRunEnd(c, 240);
+            System.out.printf("[scale-out] Kafka killed at %d/%d done (%d after 15 s down), back after %d s; run ended %d s"
+                    + " after it came back%n", doneAtKill, SYMBOLS, doneWhileDown, 15, YahooCluster.since(down).toSeconds() - 15);
+            assertThat(doneWhileDown).isLessThan(SYMBOLS);
+            assertServedEqualsStored(c);
+            assertThat(c.rows("SELECT status FROM etl_run_history WHERE job = 'yahoo-prices'"))
+                    .containsExactly(List.of("succeeded"));
+        }
+    }
+
+    /** b and c consume only, a plans too (its schedule fires once the group has all 9 consumers). */
+    private static Instant startThree(YahooCluster c) throws Exception {
+        Instant fire = Instant.now().plusSeconds(75);
+        Map<String, String> planner = new HashMap<>();
+        planner.put("stockula.yahoo.enabled", "true");
+        planner.put("stockula.yahoo.prices.cron", YahooCluster.cronAt(fire));
+        for (String name : List.of("b", "c")) {
+            c.runtime(name, Map.of(), "256m");
+        }
+        c.runtime("a", planner, "256m");
+        Await.until(() -> c.groupMembers() == 9 || c.runtimes.values().stream().anyMatch(r -> !r.isAlive()), 70);
+        for (ChildCommand r : c.runtimes.values()) {
+            assertThat(r.isAlive()).as(c.logs()).isTrue();
+        }
+        assertThat(c.groupMembers()).as("consumers in the group before the fire; " + c.logs()).isEqualTo(9);
+        assertThat(Instant.now()).as("the group formed before the scheduled fire").isBefore(fire);
+        return fire;
+    }
+
+    private static void awaitRunEnd(YahooCluster c, int seconds) throws Exception {
+        try {
+            Await.until(() -> c.count("SELECT count(*) FROM etl_run_history WHERE job = 'yahoo-prices'"
+                    + " AND status <> 'running'") >= 1, seconds);
+        } catch (AssertionError e) {
+            throw new AssertionError("the run did not end: "
+                    + c.rows("SELECT state, runtime, count(*) FROM etl_run_requests GROUP BY 1, 2") + "\n" + c.logs(), e);
+        }
+    }
+
+    /** Every served bar stored once with the served close and volume; nothing else stored. */
+    private static void assertServedEqualsStored(YahooCluster c) throws Exception {
+        Map<String, double[]> stored = new HashMap<>();
+        for (List<String> r : c.rows("SELECT symbol, count(*), sum(close_price), sum(volume) FROM price_history"
+                + " WHERE interval_type = '1d' GROUP BY symbol")) {
+            stored.put(r.get(0), new double[] {Double.parseDouble(r.get(1)), Double.parseDouble(r.get(2)),
+                    Double.parseDouble(r.get(3))});
+        }
+        assertThat(stored.keySet()).containsExactlyInAnyOrderElementsOf(c.symbols);
+        for (String s : c.symbols) {
+            ChartData d = SyntheticChart.data(s);
+            double close = 0;
+            double volume = 0;
+            for (int i = 0; i < SyntheticChart.BARS; i++) {
+                close += d.close()[i];
+                volume += d.volume()[i];
+            }
+            double[] got = stored.get(s);
+            assertThat(got[0]).as("bars of %s", s).isEqualTo(SyntheticChart.BARS);
+            assertThat(got[1]).as("sum of closes of %s", s).isCloseTo(close, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(got[2]).as("sum of volumes of %s", s).isEqualTo(volume);
+        }
+        assertThat(c.count("SELECT count(*) FROM dividends")).isEqualTo(SYMBOLS * 4L);
+        assertThat(c.count("SELECT count(*) FROM etl_dead_letters")).isZero();
+    }
+}

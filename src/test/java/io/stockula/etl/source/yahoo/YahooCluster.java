@@ -1,0 +1,175 @@
+package io.stockula.etl.source.yahoo;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+
+import io.stockula.etl.testsupport.ChildCommand;
+import io.stockula.etl.testsupport.KafkaBroker;
+import io.stockula.etl.testsupport.TestDatabases;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+
+/**
+ * Several runtimes (child JVMs running {@code run}) sharing one PostgreSQL database and one real Kafka broker,
+ * against a fake Yahoo on loopback that serves {@link SyntheticChart} bars (252 days, 4 dividends) for N symbols.
+ */
+final class YahooCluster implements AutoCloseable {
+
+    static final String GROUP = "stockula-etl";
+
+    final Path dir;
+    final KafkaBroker kafka;
+    final FakeYahoo yahoo;
+    final String db;
+    final List<String> symbols = new ArrayList<>();
+    final Map<String, ChildCommand> runtimes = new LinkedHashMap<>();
+
+    private YahooCluster(Path dir, KafkaBroker kafka, FakeYahoo yahoo, String db) {
+        this.dir = dir;
+        this.kafka = kafka;
+        this.yahoo = yahoo;
+        this.db = db;
+    }
+
+    static YahooCluster start(Path dir, int symbolCount, boolean journal) throws Exception {
+        KafkaBroker kafka = KafkaBroker.start(dir);
+        FakeYahoo yahoo = new FakeYahoo(journal);
+        YahooCluster c = new YahooCluster(dir, kafka, yahoo, TestDatabases.freshPostgres());
+        for (int i = 0; i < symbolCount; i++) {
+            String s = SyntheticChart.symbol(i);
+            c.symbols.add(s);
+            yahoo.server().stubFor(get(urlPathEqualTo(FakeYahoo.chartPath(s))).willReturn(aResponse().withStatus(200)
+                    .withHeader("Content-Type", "application/json").withBody(SyntheticChart.json(s))));
+        }
+        return c;
+    }
+
+    /** Settings every runtime of the cluster shares; {@code extra} wins. */
+    Map<String, String> settings(String name, Map<String, String> extra) {
+        Map<String, String> m = new LinkedHashMap<>(yahoo.settings());
+        m.put("stockula.instance-id", name);
+        m.put("stockula.kafka.bootstrap-servers", kafka.bootstrapServers());
+        m.put("stockula.kafka.adopt-period", "3s");
+        m.put("stockula.kafka.session-timeout", "6s");
+        m.put("stockula.yahoo.symbols", String.join(",", symbols));
+        m.put("stockula.yahoo.time-zone", "UTC");
+        m.put("stockula.yahoo.requests-per-second", "10");
+        m.put("stockula.yahoo.concurrency", "3");
+        m.put("stockula.yahoo.catch-up-delay", "1h");
+        m.put("stockula.yahoo.quote-summary.cron", "0 0 0 1 1 ? 2099");
+        m.put("stockula.yahoo.options.cron", "0 0 0 1 1 ? 2099");
+        m.put("stockula.quality.run-on-start", "false");
+        m.put("stockula.redelivery.delay", "500");
+        m.put("stockula.redelivery.maximum-delay", "2000");
+        m.putAll(extra);
+        return m;
+    }
+
+    ChildCommand runtime(String name, Map<String, String> extra, String heap) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "--db", db, "--port", String.valueOf(freePort())));
+        settings(name, extra).forEach((k, v) -> {
+            args.add("-D");
+            args.add(k + "=" + v);
+        });
+        ChildCommand c = ChildCommand.start(dir, name, List.of("-Xmx" + heap, "-XX:+UseSerialGC",
+                "-Dstockula.log.file=" + dir.resolve(name + ".log")), args.toArray(String[]::new));
+        runtimes.put(name, c);
+        return c;
+    }
+
+    /** Members of the work topic's consumer group (each runtime has stockula.kafka.consumers of them). */
+    int groupMembers() {
+        try (Admin admin = kafka.admin()) {
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(GROUP)).all().get(10, TimeUnit.SECONDS)
+                    .get(GROUP);
+            return d == null ? 0 : d.members().size();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** A Quartz cron that fires once, at {@code at} (UTC, to the second). */
+    static String cronAt(Instant at) {
+        ZonedDateTime t = at.atZone(ZoneOffset.UTC);
+        return t.getSecond() + " " + t.getMinute() + " " + t.getHour() + " " + t.getDayOfMonth() + " "
+                + t.getMonthValue() + " ? " + t.getYear();
+    }
+
+    long count(String sql) {
+        try (Connection c = DriverManager.getConnection(db, "postgres", null); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    List<List<String>> rows(String sql) throws Exception {
+        List<List<String>> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(db, "postgres", null); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    String logs() {
+        StringBuilder b = new StringBuilder();
+        runtimes.forEach((n, c) -> {
+            try {
+                b.append("--- ").append(n).append(" (alive: ").append(c.isAlive()).append(")\n").append(c.tail()).append('\n');
+            } catch (Exception e) {
+                b.append("--- ").append(n).append(": ").append(e).append('\n');
+            }
+        });
+        return b.toString();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (ChildCommand c : runtimes.values()) {
+            c.process().destroy();
+        }
+        for (ChildCommand c : runtimes.values()) {
+            if (!c.process().waitFor(30, TimeUnit.SECONDS)) {
+                c.process().destroyForcibly();
+            }
+        }
+        yahoo.close();
+        kafka.close();
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static Duration since(long nanos) {
+        return Duration.ofNanos(System.nanoTime() - nanos);
+    }
+}

@@ -1,0 +1,158 @@
+package io.stockula.etl.testsupport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * A real single-node Kafka (Apache Kafka's own KRaft server, {@code kafka.Kafka}, broker and controller in one) in a
+ * child JVM on loopback, with its log directory in a temporary folder. {@link #stop()} and {@link #start()} keep
+ * the ports and the data, so a test can take Kafka away for a while and bring the same cluster back.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private final Path dir;
+    private final int port;
+    private final int controllerPort;
+    private Process process;
+
+    private KafkaBroker(Path dir, int port, int controllerPort) {
+        this.dir = dir;
+        this.port = port;
+        this.controllerPort = controllerPort;
+    }
+
+    /** Formats a new cluster in a temporary folder and starts it; returns once it answers an admin call. */
+    public static KafkaBroker start(Path parent) throws Exception {
+        Path dir = Files.createTempDirectory(parent, "kafka");
+        KafkaBroker b = new KafkaBroker(dir, freePort(), freePort());
+        Files.writeString(dir.resolve("server.properties"), b.config());
+        Process format = new ProcessBuilder(javaCmd(List.of("kafka.tools.StorageTool", "format", "-t",
+                UUID.randomUUID().toString().replace("-", "").substring(0, 22), "-c",
+                dir.resolve("server.properties").toString(), "--ignore-formatted")))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("format.log").toFile()).start();
+        if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+            throw new IllegalStateException("kafka storage format failed: " + Files.readString(dir.resolve("format.log")));
+        }
+        b.start();
+        return b;
+    }
+
+    private String config() {
+        return String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + dir.resolve("logs"),
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=3",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "auto.create.topics.enable=false",
+                "num.partitions=1",
+                "") ;
+    }
+
+    /** (Re)starts the broker on the same ports and data; returns when it serves admin requests. */
+    public synchronized void start() throws Exception {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        List<String> args = new ArrayList<>(List.of("kafka.Kafka", dir.resolve("server.properties").toString()));
+        process = new ProcessBuilder(javaCmd(args)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile())).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the Kafka broker exited: " + tail());
+            }
+            try (Admin admin = admin()) {
+                admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                last = e;
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("the Kafka broker did not answer in 90 s: " + last + "\n" + tail());
+    }
+
+    /** Kills the broker at once (SIGKILL: what a crashed machine looks like to the clients). */
+    public synchronized void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    public boolean accepting() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+        return Admin.create(p);
+    }
+
+    public String tail() {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("broker.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no broker log)";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static List<String> javaCmd(List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")));
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+}
