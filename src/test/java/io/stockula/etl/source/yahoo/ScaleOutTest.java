@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Several runtimes share the Yahoo work through a real Kafka broker (Apache Kafka's KRaft server in a child JVM):
  * a scheduled run of 300 symbols is pulled exactly once across three runtimes and the database holds exactly what
  * was served; a runtime killed mid-run (the planner itself) leaves nothing lost nor unaccounted, the run recorded
- * once; Kafka taken away mid-run: the run waits and completes after it is back.
+ * once; Kafka taken away while a backfill's requests are done: it waits and completes after Kafka is back.
  */
 class ScaleOutTest {
 
@@ -71,16 +71,26 @@ class ScaleOutTest {
             System.out.printf("[scale-out] requests repeated after the kill: %d (at most the killed runtime's in-flight ones)%n",
                     repeated);
             assertThat(repeated).isLessThanOrEqualTo(3);
-            String log = String.join("\n", c.runtimes.get("b").stdout(), c.runtimes.get("c").stdout(),
-                    java.nio.file.Files.readString(dir.resolve("b.log")), java.nio.file.Files.readString(dir.resolve("c.log")));
+            String log = c.runtimes.get("b").stdout() + c.runtimes.get("c").stdout();
             assertThat(log).contains("adopts it");
         }
     }
 
     @Test
-    void kafkaAwayForAWhileTheRunWaitsAndCompletes() throws Exception {
+    void kafkaAwayForAWhileTheBackfillWaitsAndCompletes() throws Exception {
         try (YahooCluster c = YahooCluster.start(dir, SYMBOLS, true)) {
-            startThree(c);
+            for (String name : List.of("a", "b", "c")) {
+                c.runtime(name, Map.of(), "256m");
+            }
+            awaitGroup(c);
+            // the backfill command plans, publishes to the topic and waits: the runtimes do the requests
+            List<String> args = new java.util.ArrayList<>(List.of("backfill", "--db", c.db, "--symbols",
+                    String.join(",", c.symbols), "--from", "2024-12-01", "--to", "2026-12-01"));
+            c.settings("backfill", Map.of()).forEach((k, v) -> {
+                args.add("-D");
+                args.add(k + "=" + v);
+            });
+            ChildCommand backfill = ChildCommand.start(dir, "backfill", List.of("-Xmx256m"), args.toArray(String[]::new));
             Await.until(() -> c.count("SELECT count(*) FROM etl_run_requests WHERE state <> 'pending'") >= 60, 180);
             c.kafka.kill();
             long down = System.nanoTime();
@@ -88,21 +98,35 @@ class ScaleOutTest {
             // while Kafka is away, no more than the requests already taken can finish
             Await.until(() -> YahooCluster.since(down).toSeconds() >= 15, 30);
             long doneWhileDown = c.count("SELECT count(*) FROM etl_run_requests WHERE state <> 'pending'");
-            assertThat(c.count("SELECT count(*) FROM etl_run_history WHERE status = 'running'")).as("the run waits").isOne();
+            assertThat(backfill.isAlive()).as("the backfill waits").isTrue();
+            assertThat(c.count("SELECT count(*) FROM etl_run_history WHERE status = 'running'")).isOne();
             c.kafka.start();
-            awaitRunEnd(c, 240);
-            System.out.printf("[scale-out] Kafka killed at %d/%d done (%d after 15 s down), back after %d s; run ended %d s"
-                    + " after it came back%n", doneAtKill, SYMBOLS, doneWhileDown, 15, YahooCluster.since(down).toSeconds() - 15);
+            long up = System.nanoTime();
+            int exit = backfill.waitFor(java.time.Duration.ofSeconds(240));
+            System.out.printf("[scale-out] Kafka killed at %d/%d done (%d done after 15 s down); back: the backfill"
+                    + " ended %d s later, exit %d%n", doneAtKill, SYMBOLS, doneWhileDown, YahooCluster.since(up).toSeconds(),
+                    exit);
+            assertThat(exit).as(backfill.tail()).isZero();
             assertThat(doneWhileDown).isLessThan(SYMBOLS);
             assertServedEqualsStored(c);
-            assertThat(c.rows("SELECT status FROM etl_run_history WHERE job = 'yahoo-prices'"))
+            assertThat(c.rows("SELECT status FROM etl_run_history WHERE job = 'yahoo-backfill'"))
                     .containsExactly(List.of("succeeded"));
         }
     }
 
+    private static void awaitGroup(YahooCluster c) throws Exception {
+        long t = System.nanoTime();
+        Await.until(() -> c.groupMembers() == 9 || c.runtimes.values().stream().anyMatch(r -> !r.isAlive()), 120);
+        for (ChildCommand r : c.runtimes.values()) {
+            assertThat(r.isAlive()).as(c.logs()).isTrue();
+        }
+        System.out.printf("[scale-out] 3 runtimes started, 9 consumers in the group after %d s%n",
+                YahooCluster.since(t).toSeconds());
+    }
+
     /** b and c consume only, a plans too (its schedule fires once the group has all 9 consumers). */
     private static Instant startThree(YahooCluster c) throws Exception {
-        Instant fire = Instant.now().plusSeconds(75);
+        Instant fire = Instant.now().plusSeconds(60);
         Map<String, String> planner = new HashMap<>();
         planner.put("stockula.yahoo.enabled", "true");
         planner.put("stockula.yahoo.prices.cron", YahooCluster.cronAt(fire));
@@ -110,10 +134,7 @@ class ScaleOutTest {
             c.runtime(name, Map.of(), "256m");
         }
         c.runtime("a", planner, "256m");
-        Await.until(() -> c.groupMembers() == 9 || c.runtimes.values().stream().anyMatch(r -> !r.isAlive()), 70);
-        for (ChildCommand r : c.runtimes.values()) {
-            assertThat(r.isAlive()).as(c.logs()).isTrue();
-        }
+        awaitGroup(c);
         assertThat(c.groupMembers()).as("consumers in the group before the fire; " + c.logs()).isEqualTo(9);
         assertThat(Instant.now()).as("the group formed before the scheduled fire").isBefore(fire);
         return fire;

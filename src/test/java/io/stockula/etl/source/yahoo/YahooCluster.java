@@ -87,8 +87,8 @@ final class YahooCluster implements AutoCloseable {
             args.add("-D");
             args.add(k + "=" + v);
         });
-        ChildCommand c = ChildCommand.start(dir, name, List.of("-Xmx" + heap, "-XX:+UseSerialGC",
-                "-Dstockula.log.file=" + dir.resolve(name + ".log")), args.toArray(String[]::new));
+        ChildCommand c = ChildCommand.start(dir, name, List.of("-Xmx" + heap, "-XX:+UseSerialGC"),
+                args.toArray(String[]::new));
         runtimes.put(name, c);
         return c;
     }
