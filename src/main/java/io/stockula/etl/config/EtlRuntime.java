@@ -56,6 +56,8 @@ public final class EtlRuntime implements AutoCloseable {
         if (kafka.enabled()) {
             props.setProperty("camel.component.kafka.brokers", kafka.bootstrapServers());
         }
+        // the Kafka consumers' client id: how a runtime finds its own partitions among the group's members
+        props.setProperty("stockula.runtime-id", InstanceId.of(s));
         // the Kafka endpoint options take milliseconds
         props.setProperty("stockula.kafka.session-timeout-ms", String.valueOf(kafka.sessionTimeout().toMillis()));
         props.setProperty("stockula.kafka.heartbeat-interval-ms", String.valueOf(kafka.sessionTimeout().toMillis() / 3));
@@ -76,6 +78,7 @@ public final class EtlRuntime implements AutoCloseable {
         main.bind("redeliveryCounter", new io.stockula.etl.ops.RedeliveryCounter());
         main.bind("runHistory", runHistory);
         main.bind("rollupRefresher", new RollupRefresher(ds, boot.mode()));
+        main.bind("kafkaGroupHealth", new io.stockula.etl.ops.KafkaGroupHealth(kafka, boot.metrics(), InstanceId.of(s)));
         main.bind("timescaleJobHealth", new io.stockula.etl.ops.TimescaleJobHealth(ds, boot.metrics(), boot.mode()));
         main.bind("databaseHealthCheck", new DatabaseHealthCheck(ds, boot.metrics(),
                 s.getBoolean("stockula.management.show-details", false)

@@ -23,7 +23,7 @@ public record KafkaSettings(String bootstrapServers, String topic, String groupI
                 s.get("stockula.kafka.bootstrap-servers", "").trim(),
                 s.get("stockula.kafka.topic", "stockula.yahoo.requests"),
                 s.get("stockula.kafka.group-id", "stockula-etl"),
-                s.getInt("stockula.kafka.partitions", 12),
+                s.getInt("stockula.kafka.partitions", 36),
                 (short) s.getInt("stockula.kafka.replication-factor", 1),
                 s.getDuration("stockula.kafka.retention", Duration.ofDays(7)),
                 s.getInt("stockula.kafka.consumers", 3),

@@ -43,6 +43,17 @@ class ScaleOutTest {
             System.out.println("[scale-out] requests done per runtime: " + byRuntime);
             assertThat(byRuntime).as("every runtime took part").hasSize(3);
             assertThat(c.count("SELECT count(*) FROM etl_run_requests WHERE state <> 'done'")).isZero();
+
+            // per runtime: the partitions it owns (36 in all, 12 each), the lag (0 once all is done), its runtime label
+            Await.until(() -> c.runtimes.keySet().stream().mapToDouble(n -> YahooCluster.value(c.metrics(n),
+                    "stockula_kafka_partitions_owned", "runtime=\"" + n + "\"")).sum() == 36, 60);
+            // (probed every 15 s: the lag seen during the run falls to 0 at the next probe)
+            Await.until(() -> c.runtimes.keySet().stream().allMatch(n -> YahooCluster.value(c.metrics(n),
+                    "stockula_kafka_consumer_lag", "runtime=\"" + n + "\"", "topic=\"stockula.yahoo.requests\"") == 0), 60);
+            for (String n : c.runtimes.keySet()) {
+                assertThat(YahooCluster.value(c.metrics(n), "stockula_kafka_partitions_owned", "runtime=\"" + n + "\""))
+                        .as("partitions owned by %s", n).isEqualTo(12.0);
+            }
         }
     }
 

@@ -39,6 +39,7 @@ final class YahooCluster implements AutoCloseable {
     final String db;
     final List<String> symbols = new ArrayList<>();
     final Map<String, ChildCommand> runtimes = new LinkedHashMap<>();
+    final Map<String, Integer> ports = new LinkedHashMap<>();
 
     private YahooCluster(Path dir, KafkaBroker kafka, FakeYahoo yahoo, String db) {
         this.dir = dir;
@@ -82,7 +83,9 @@ final class YahooCluster implements AutoCloseable {
     }
 
     ChildCommand runtime(String name, Map<String, String> extra, String heap) throws Exception {
-        List<String> args = new ArrayList<>(List.of("run", "--db", db, "--port", String.valueOf(freePort())));
+        int port = freePort();
+        ports.put(name, port);
+        List<String> args = new ArrayList<>(List.of("run", "--db", db, "--port", String.valueOf(port)));
         settings(name, extra).forEach((k, v) -> {
             args.add("-D");
             args.add(k + "=" + v);
@@ -91,6 +94,35 @@ final class YahooCluster implements AutoCloseable {
                 args.toArray(String[]::new));
         runtimes.put(name, c);
         return c;
+    }
+
+    /** The runtime's Prometheus scrape, or "" when it does not answer. */
+    String metrics(String name) {
+        try {
+            var client = java.net.http.HttpClient.newHttpClient();
+            var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + ports.get(name)
+                    + "/observe/metrics")).timeout(Duration.ofSeconds(5)).build();
+            return client.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    /** The value of the first series of {@code metric} whose labels contain every one of {@code labels}, or NaN. */
+    static double value(String scrape, String metric, String... labels) {
+        for (String line : scrape.split("\n")) {
+            if (!line.startsWith(metric + "{")) {
+                continue;
+            }
+            boolean all = true;
+            for (String l : labels) {
+                all &= line.contains(l);
+            }
+            if (all) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return Double.NaN;
     }
 
     /** Members of the work topic's consumer group (each runtime has stockula.kafka.consumers of them). */
