@@ -123,6 +123,26 @@ public final class DlqCommand implements Runnable {
                     "Exit code: 0 when every message went through, 1 when one failed again or was skipped."})
     static final class Replay implements Callable<Integer> {
 
+        /** dead letters replayed through Kafka per run (their bodies are held until the run ends) */
+        static final int KAFKA_BATCH = 500;
+
+        private static int[] print(PrintWriter out, List<ReplaySession.Outcome> outcomes) {
+            int ok = 0;
+            int bad = 0;
+            for (ReplaySession.Outcome o : outcomes) {
+                if (o.result() == ReplaySession.Result.REPLAYED) {
+                    ok++;
+                } else {
+                    bad++;
+                }
+                out.println("#" + o.id() + ": " + o.result().name().toLowerCase().replace('_', ' ') + " - "
+                        + oneLine(o.message(), 160)
+                        + (o.newDeadLetterId() == null ? "" : " (now dead letter #" + o.newDeadLetterId() + ")"));
+            }
+            out.flush();
+            return new int[] {ok, bad};
+        }
+
         @Mixin
         CommonOptions common;
 
@@ -161,6 +181,7 @@ public final class DlqCommand implements Runnable {
                 missing.forEach(id -> out.println("#" + id + ": no such dead letter"));
                 if (!work.isEmpty()) {
                     try (ReplaySession session = new ReplaySession(boot, Map.of())) {
+                        List<DeadLetter> viaKafka = new ArrayList<>();
                         for (Long id : work) {
                             List<DeadLetter> row = queue.find(List.of(id));
                             if (row.isEmpty()) {
@@ -169,15 +190,25 @@ public final class DlqCommand implements Runnable {
                                 continue;
                             }
                             DeadLetter d = row.get(0);
-                            ReplaySession.Outcome o = session.replay(d, force);
-                            switch (o.result()) {
-                                case REPLAYED -> ok++;
-                                default -> bad++;
+                            if (session.throughKafka(d) && (force || DeadLetter.NEW.equals(d.status()))) {
+                                // with Kafka, Yahoo requests go to the runtimes as one run, in batches
+                                viaKafka.add(d);
+                                if (viaKafka.size() >= KAFKA_BATCH) {
+                                    int[] r = print(out, session.replayThroughKafka(viaKafka));
+                                    ok += r[0];
+                                    bad += r[1];
+                                    viaKafka.clear();
+                                }
+                                continue;
                             }
-                            out.println("#" + d.id() + ": " + o.result().name().toLowerCase().replace('_', ' ') + " - "
-                                    + oneLine(o.message(), 160)
-                                    + (o.newDeadLetterId() == null ? "" : " (now dead letter #" + o.newDeadLetterId() + ")"));
-                            out.flush();
+                            int[] r = print(out, List.of(session.replay(d, force)));
+                            ok += r[0];
+                            bad += r[1];
+                        }
+                        if (!viaKafka.isEmpty()) {
+                            int[] r = print(out, session.replayThroughKafka(viaKafka));
+                            ok += r[0];
+                            bad += r[1];
                         }
                     }
                 }

@@ -44,6 +44,7 @@ public final class ReplaySession implements AutoCloseable {
     private final EtlRuntime runtime;
     private final DeadLetterQueue queue;
     private final ProducerTemplate template;
+    private final boolean kafka;
 
     /** {@code boot} must have been opened with {@code camel.main.auto-startup=false}: see {@link #settingsOverrides()}. */
     public ReplaySession(Bootstrap boot, Map<String, Object> extraBeans) throws Exception {
@@ -60,6 +61,7 @@ public final class ReplaySession implements AutoCloseable {
         }
         LOG.info("Replay: started the routes that take messages {}; scheduled routes stay stopped", started);
         this.template = ctx.createProducerTemplate();
+        this.kafka = io.stockula.etl.config.KafkaSettings.from(boot.settings()).enabled();
     }
 
     /** The settings a replay session's Bootstrap needs: no route starts by itself. */
@@ -113,6 +115,40 @@ public final class ReplaySession implements AutoCloseable {
         queue.markReplayed(dl.id());
         LOG.info("Replayed dead letter #{} through {}", dl.id(), dl.replayUri());
         return new Outcome(dl.id(), Result.REPLAYED, "replayed through " + dl.replayUri(), null);
+    }
+
+    /** True when this dead letter is a Yahoo request and Kafka is configured: it is replayed through the topic. */
+    public boolean throughKafka(DeadLetter dl) {
+        return kafka && io.stockula.etl.source.yahoo.YahooReplay.isYahooRequest(dl.replayUri());
+    }
+
+    /**
+     * Replays Yahoo request dead letters as one run shared through Kafka (any runtime does them, the command waits
+     * until each is accounted for); returns an outcome per dead letter, in their order.
+     */
+    public List<Outcome> replayThroughKafka(List<DeadLetter> letters) throws Exception {
+        List<io.stockula.etl.source.yahoo.YahooReplay.Result> results =
+                io.stockula.etl.source.yahoo.YahooReplay.run(runtime.context(), template, letters);
+        List<Outcome> out = new ArrayList<>();
+        for (int i = 0; i < letters.size(); i++) {
+            DeadLetter dl = letters.get(i);
+            var r = results.get(i);
+            switch (r.state()) {
+                case "done" -> {
+                    queue.markReplayed(dl.id());
+                    out.add(new Outcome(dl.id(), Result.REPLAYED, "replayed through Kafka by runtime " + r.runtime(), null));
+                }
+                case "dead_lettered" -> {
+                    queue.markReplayFailed(dl.id());
+                    out.add(new Outcome(dl.id(), Result.FAILED_AGAIN, r.reason(), r.newDeadLetterId()));
+                }
+                default -> {
+                    queue.countFailedAttempt(dl.id());
+                    out.add(new Outcome(dl.id(), Result.FAILED_AGAIN, r.reason() + " (this row stays new)", null));
+                }
+            }
+        }
+        return out;
     }
 
     static Map<String, Object> headers(DeadLetter dl) {

@@ -8,9 +8,12 @@ import java.io.IOException;
 /**
  * One request of a run as it travels through the Kafka work topic: the run and its number in the run (the ledger
  * row, {@code etl_run_requests}), the job, which request route does it, and the request itself as its JSON (the
- * same JSON a dead letter of that request holds). Keyed by symbol on the topic.
+ * same JSON a dead letter of that request holds). Keyed by symbol on the topic; its partition is chosen by the
+ * planner (the symbol's place in the run, modulo the partitions): one symbol's requests still share a partition,
+ * and every partition gets the same number of symbols, where hashing the key leaves some with 30 % more work
+ * than others (measured: the busiest of three runtimes did 221 of 600 requests, now about 200).
  */
-public record WorkItem(long runId, int seq, String job, String kind, String symbol, String request) {
+public record WorkItem(long runId, int seq, String job, String kind, String symbol, String request, int partition) {
 
     public static final String CHART = "chart";
 
@@ -18,12 +21,12 @@ public record WorkItem(long runId, int seq, String job, String kind, String symb
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /** The item of a planned request (a ChartRequest or a ReferenceRequest). */
-    static WorkItem of(YahooRun run, int seq, Object request) {
+    static WorkItem of(YahooRun run, int seq, Object request, int partition) {
         if (request instanceof ChartRequest c) {
-            return new WorkItem(run.runId(), seq, run.job(), CHART, c.symbol(), c.toJson());
+            return new WorkItem(run.runId(), seq, run.job(), CHART, c.symbol(), c.toJson(), partition);
         }
         if (request instanceof ReferenceRequest r) {
-            return new WorkItem(run.runId(), seq, run.job(), r.kind(), r.symbol(), r.toJson());
+            return new WorkItem(run.runId(), seq, run.job(), r.kind(), r.symbol(), r.toJson(), partition);
         }
         throw new IllegalArgumentException("not a Yahoo request: " + request);
     }

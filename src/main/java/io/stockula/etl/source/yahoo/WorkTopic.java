@@ -27,7 +27,8 @@ final class WorkTopic {
     private WorkTopic() {
     }
 
-    static void ensure(KafkaSettings k) {
+    /** Creates the topic if missing; returns its partition count (the setting's when Kafka does not answer). */
+    static int ensure(KafkaSettings k) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
@@ -36,18 +37,29 @@ final class WorkTopic {
             NewTopic topic = new NewTopic(k.topic(), k.partitions(), k.replicationFactor()).configs(Map.of(
                     TopicConfig.RETENTION_MS_CONFIG, String.valueOf(k.retention().toMillis()),
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
-            admin.createTopics(List.of(topic)).all().get(15, TimeUnit.SECONDS);
-            LOG.info("Kafka topic {} created: {} partitions, replication {}, retention {}", k.topic(), k.partitions(),
-                    k.replicationFactor(), k.retention());
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TopicExistsException) {
-                LOG.debug("Kafka topic {} exists", k.topic());
-            } else {
-                LOG.warn("Kafka topic {} not checked ({}): the consumers wait for it", k.topic(),
-                        e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            try {
+                admin.createTopics(List.of(topic)).all().get(15, TimeUnit.SECONDS);
+                LOG.info("Kafka topic {} created: {} partitions, replication {}, retention {}", k.topic(), k.partitions(),
+                        k.replicationFactor(), k.retention());
+                return k.partitions();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
             }
+            int n = admin.describeTopics(List.of(k.topic())).allTopicNames().get(15, TimeUnit.SECONDS)
+                    .get(k.topic()).partitions().size();
+            if (n != k.partitions()) {
+                LOG.warn("Kafka topic {} has {} partitions, stockula.kafka.partitions says {}: requests are spread over {}",
+                        k.topic(), n, k.partitions(), n);
+            }
+            return n;
+        } catch (ExecutionException e) {
+            LOG.warn("Kafka topic {} not checked ({}): the consumers wait for it", k.topic(),
+                    e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
         } catch (Exception e) {
             LOG.warn("Kafka at {} not reachable yet ({}): the consumers keep trying", k.bootstrapServers(), e.toString());
         }
+        return k.partitions();
     }
 }

@@ -45,7 +45,7 @@ public final class YahooModule implements RuntimeModule {
         YahooJobs jobs = new YahooJobs(boot.settings(), settings, ds, new Universe(directory, settings.symbols()),
                 directory, planner, dates, new RunHistory(ds), metrics, runs, charts, breaker, work, shared);
         if (kafka.enabled()) {
-            WorkTopic.ensure(kafka);
+            work.partitions(WorkTopic.ensure(kafka));
         }
         jobs.initGauges();
 

@@ -57,6 +57,7 @@ public final class YahooWork {
     private final String runtime;
     private final Set<Long> zonesLoadedFor = Collections.newSetFromMap(new ConcurrentHashMap<>());
     private volatile boolean stopping;
+    private volatile int partitions;
     /** YahooJobs' end of a run (history, metrics): an adopted run ends the same way as a planned one */
     private volatile java.util.function.BiConsumer<YahooRun, String> closer = (r, e) -> { };
 
@@ -69,6 +70,12 @@ public final class YahooWork {
         this.dates = dates;
         this.metrics = metrics;
         this.runtime = runtime;
+        this.partitions = kafka.partitions();
+    }
+
+    /** The work topic's partition count as Kafka reported it. */
+    void partitions(int n) {
+        partitions = Math.max(1, n);
     }
 
     void onClose(java.util.function.BiConsumer<YahooRun, String> closer) {
@@ -98,9 +105,12 @@ public final class YahooWork {
             return List.of();
         }
         List<WorkItem> items = new ArrayList<>();
+        Map<String, Integer> place = new java.util.HashMap<>();
         int seq = 0;
         for (Object r : run.requests()) {
-            items.add(WorkItem.of(run, seq++, r));
+            String symbol = r instanceof ChartRequest c ? c.symbol() : ((ReferenceRequest) r).symbol();
+            int partition = place.computeIfAbsent(symbol, k -> place.size()) % partitions;
+            items.add(WorkItem.of(run, seq++, r, partition));
         }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);

@@ -125,6 +125,37 @@ class ScaleOutTest {
         }
     }
 
+    @Test
+    void dlqReplayOfYahooRequestsGoesThroughKafkaToTheRuntimes() throws Exception {
+        try (YahooCluster c = YahooCluster.start(dir, 2, true)) {
+            c.runtime("a", Map.of(), "256m");
+            Await.until(() -> c.groupMembers() == 3 || !c.runtimes.get("a").isAlive(), 120);
+            // dead letters as the chart route's dead-letter channel writes them; NOPE is unknown to Yahoo (404)
+            for (String s : List.of(c.symbols.get(0), c.symbols.get(1), "NOPE")) {
+                c.execute("INSERT INTO etl_dead_letters (route_id, endpoint, replay_uri, category, attempts, body)"
+                        + " VALUES ('yahoo-chart', 'http://yahoo', 'direct:yahoo-chart', 'transient', 4, '"
+                        + new ChartRequest(99L, s, "1d", 0, 1_800_000_000L, ChartRequest.FIRST).toJson() + "')");
+            }
+            List<String> args = new java.util.ArrayList<>(List.of("dlq", "replay", "--all", "--db", c.db));
+            c.settings("replay", Map.of()).forEach((k, v) -> {
+                args.add("-D");
+                args.add(k + "=" + v);
+            });
+            ChildCommand replay = ChildCommand.start(dir, "replay", List.of("-Xmx256m"), args.toArray(String[]::new));
+            int exit = replay.waitFor(java.time.Duration.ofSeconds(180));
+            System.out.println("[scale-out] dlq replay through Kafka:\n" + replay.stdout());
+            assertThat(exit).as(replay.tail()).isEqualTo(1); // one of three failed again
+            assertThat(replay.stdout()).contains("2 replayed, 1 not").contains("replayed through Kafka by runtime a");
+            assertThat(c.rows("SELECT status FROM etl_dead_letters WHERE body LIKE '%\"runId\":99,%' ORDER BY id"))
+                    .containsExactly(List.of("replayed"), List.of("replayed"), List.of("replay_failed"));
+            assertThat(c.count("SELECT count(*) FROM etl_dead_letters WHERE status = 'new' AND body LIKE '%NOPE%'"))
+                    .as("the failed one is dead-lettered again").isOne();
+            assertThat(c.count("SELECT count(*) FROM price_history")).isEqualTo(2L * SyntheticChart.BARS);
+            assertThat(c.rows("SELECT job, status FROM etl_run_history"))
+                    .containsExactly(List.of(YahooReplay.JOB, "partial"));
+        }
+    }
+
     private static void awaitGroup(YahooCluster c) throws Exception {
         long t = System.nanoTime();
         Await.until(() -> c.groupMembers() == 9 || c.runtimes.values().stream().anyMatch(r -> !r.isAlive()), 120);

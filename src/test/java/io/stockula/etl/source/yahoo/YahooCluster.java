@@ -153,6 +153,12 @@ final class YahooCluster implements AutoCloseable {
         }
     }
 
+    void execute(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(db, "postgres", null); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
     List<List<String>> rows(String sql) throws Exception {
         List<List<String>> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(db, "postgres", null); Statement st = c.createStatement();
