@@ -33,6 +33,7 @@ public final class KafkaGroupHealth implements AutoCloseable {
     private final EtlMetrics metrics;
     private final String runtime;
     private Admin admin;
+    private boolean failing;
 
     public KafkaGroupHealth(KafkaSettings kafka, EtlMetrics metrics, String runtime) {
         this.kafka = kafka;
@@ -89,10 +90,14 @@ public final class KafkaGroupHealth implements AutoCloseable {
             metrics.gauge("stockula.kafka.group.members", "Consumers in the work topic's group (all runtimes)",
                     g.members().size(), "group", group);
             metrics.gauge("stockula.kafka.up", "1 when Kafka answered the last probe", 1);
+            failing = false;
             return lag;
         } catch (Exception e) {
             metrics.gauge("stockula.kafka.up", "1 when Kafka answered the last probe", 0);
-            LOG.debug("Kafka group probe failed: {}", e.toString());
+            if (!failing) {
+                LOG.warn("Kafka group probe failed (the gauges keep their last values until it answers): {}", e.toString());
+            }
+            failing = true;
             return -1;
         }
     }

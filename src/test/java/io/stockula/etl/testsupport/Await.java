@@ -11,7 +11,9 @@ public final class Await {
     }
 
     public static void until(Supplier<Boolean> condition, int seconds) throws InterruptedException {
-        for (int i = 0; i < seconds * 20; i++) {
+        // a deadline, not a count of polls: a condition that takes a while to evaluate must not stretch the wait
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
             if (condition.get()) {
                 return;
             }

@@ -292,6 +292,15 @@ public final class YahooJobs {
                     exchange.setProperty(YahooRuns.RUN, skipped);
                     return skipped;
                 }
+                String from = exchange.getFromRouteId();
+                if (from != null && from.endsWith("-catch-up") && !catchUpDue(job)) {
+                    // another runtime's catch-up ran the job between our question and our lock
+                    locks.close();
+                    busy.set(false);
+                    YahooRun skipped = YahooRun.skipped(job);
+                    exchange.setProperty(YahooRuns.RUN, skipped);
+                    return skipped;
+                }
             }
             breaker.reviveIfGivenUp();
             runId = history.start(job, details);

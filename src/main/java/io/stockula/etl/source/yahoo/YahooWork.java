@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class YahooWork {
 
     public static final String ITEM = "yahooWorkItem";
+    static final String COMMIT = "yahooKafkaCommit";
     public static final String DONE_GAUGE = "stockula.kafka.requests";
     private static final Logger LOG = LoggerFactory.getLogger(YahooWork.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -219,6 +220,8 @@ public final class YahooWork {
      * empty list when its row is no longer pending (another runtime did it: a repeat after a crash or an adoption).
      */
     public List<Object> receive(Exchange exchange) throws SQLException {
+        // kept as a property: the split's result replaces the message (and its headers) before complete()
+        exchange.setProperty(COMMIT, exchange.getIn().getHeader(KafkaConstants.MANUAL_COMMIT));
         WorkItem item = WorkItem.parse(exchange.getIn().getBody());
         exchange.setProperty(ITEM, item);
         if (!pending(item)) {
@@ -258,7 +261,7 @@ public final class YahooWork {
             }
             metrics.records("yahoo-work", "etl_run_requests", state, 1);
         }
-        KafkaManualCommit commit = exchange.getIn().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+        KafkaManualCommit commit = exchange.getProperty(COMMIT, KafkaManualCommit.class);
         if (commit != null) {
             commit.commit();
         }

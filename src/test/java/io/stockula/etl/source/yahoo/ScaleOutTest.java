@@ -45,11 +45,17 @@ class ScaleOutTest {
             assertThat(c.count("SELECT count(*) FROM etl_run_requests WHERE state <> 'done'")).isZero();
 
             // per runtime: the partitions it owns (36 in all, 12 each), the lag (0 once all is done), its runtime label
-            Await.until(() -> c.runtimes.keySet().stream().mapToDouble(n -> YahooCluster.value(c.metrics(n),
-                    "stockula_kafka_partitions_owned", "runtime=\"" + n + "\"")).sum() == 36, 60);
             // (probed every 15 s: the lag seen during the run falls to 0 at the next probe)
-            Await.until(() -> c.runtimes.keySet().stream().allMatch(n -> YahooCluster.value(c.metrics(n),
-                    "stockula_kafka_consumer_lag", "runtime=\"" + n + "\"", "topic=\"stockula.yahoo.requests\"") == 0), 60);
+            try {
+                Await.until(() -> c.runtimes.keySet().stream().mapToDouble(n -> YahooCluster.value(c.metrics(n),
+                        "stockula_kafka_partitions_owned", "runtime=\"" + n + "\"")).sum() == 36, 60);
+                Await.until(() -> c.runtimes.keySet().stream().allMatch(n -> YahooCluster.value(c.metrics(n),
+                        "stockula_kafka_consumer_lag", "runtime=\"" + n + "\"", "topic=\"stockula.yahoo.requests\"") == 0), 60);
+            } catch (AssertionError e) {
+                c.runtimes.keySet().forEach(n -> System.out.println(n + ": " + c.metrics(n).lines()
+                        .filter(l -> l.startsWith("stockula_kafka")).toList()));
+                throw e;
+            }
             for (String n : c.runtimes.keySet()) {
                 assertThat(YahooCluster.value(c.metrics(n), "stockula_kafka_partitions_owned", "runtime=\"" + n + "\""))
                         .as("partitions owned by %s", n).isEqualTo(12.0);

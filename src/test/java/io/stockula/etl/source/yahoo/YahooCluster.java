@@ -32,6 +32,8 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 final class YahooCluster implements AutoCloseable {
 
     static final String GROUP = "stockula-etl";
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(3)).build();
 
     final Path dir;
     final KafkaBroker kafka;
@@ -99,10 +101,9 @@ final class YahooCluster implements AutoCloseable {
     /** The runtime's Prometheus scrape, or "" when it does not answer. */
     String metrics(String name) {
         try {
-            var client = java.net.http.HttpClient.newHttpClient();
             var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + ports.get(name)
                     + "/observe/metrics")).timeout(Duration.ofSeconds(5)).build();
-            return client.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return HTTP.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         } catch (Exception e) {
             return "";
         }
