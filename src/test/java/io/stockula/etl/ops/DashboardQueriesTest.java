@@ -93,7 +93,12 @@ class DashboardQueriesTest {
             "jvm_threads_live_threads",
             "process_cpu_usage",
             "system_cpu_usage",
-            "process_uptime_seconds");
+            "process_uptime_seconds",
+            // issue 11, several runtimes: the work topic's group (KafkaGroupHealth), clustered Quartz (QuartzCluster)
+            "stockula_kafka_consumer_lag",
+            "stockula_kafka_partitions_owned",
+            "stockula_kafka_up",
+            "stockula_cluster_scheduler_instances");
 
     /** Series that Prometheus adds to every scrape target itself; the runtime never exports them. */
     private static final Set<String> ADDED_BY_PROMETHEUS = Set.of("up");
