@@ -156,19 +156,7 @@ public final class QuartzCluster extends LifecycleStrategySupport {
             }
         };
         try {
-            c.setSchedulerFactory(new StdSchedulerFactory(props) {
-                private volatile boolean listening;
-
-                @Override
-                public Scheduler getScheduler() throws SchedulerException {
-                    Scheduler s = super.getScheduler();
-                    if (!listening) {
-                        s.getListenerManager().addJobListener(new TickLog(instanceId));
-                        listening = true;
-                    }
-                    return s;
-                }
-            });
+            c.setSchedulerFactory(new ClusteredSchedulerFactory(props, instanceId));
         } catch (SchedulerException e) {
             throw new IllegalStateException("Quartz cluster configuration refused: " + e.getMessage(), e);
         }
@@ -230,6 +218,27 @@ public final class QuartzCluster extends LifecycleStrategySupport {
                 rs.next();
                 return rs.getInt(1);
             }
+        }
+    }
+
+    /** Quartz's factory, adding the tick log to the scheduler it creates. */
+    static final class ClusteredSchedulerFactory extends StdSchedulerFactory {
+        private final String instanceId;
+        private volatile boolean listening;
+
+        ClusteredSchedulerFactory(Properties props, String instanceId) throws SchedulerException {
+            super(props);
+            this.instanceId = instanceId;
+        }
+
+        @Override
+        public Scheduler getScheduler() throws SchedulerException {
+            Scheduler s = super.getScheduler();
+            if (!listening) {
+                s.getListenerManager().addJobListener(new TickLog(instanceId));
+                listening = true;
+            }
+            return s;
         }
     }
 
