@@ -56,8 +56,9 @@ import org.slf4j.LoggerFactory;
  *   <li>ops/RouteSchedules' JMX cron change reschedules the stored trigger: with this store it is persisted and holds
  *       for the whole cluster (and across restarts, until a runtime starts with a different cron in its settings).</li>
  * </ul>
- * Quartz takes its connections from the runtime's pool (stockula.db.pool-size), briefly: a tick's acquisition and
- * completion and each check-in are a short transaction each; the jobs themselves use the pool as before.
+ * Quartz takes its connections from the runtime's pool, briefly: a tick's acquisition and completion and each check-in
+ * are a short transaction each; the pool has {@link #QUARTZ_CONNECTIONS} more connections than stockula.db.pool-size
+ * in clustered mode for this, so the jobs' queries never make a check-in wait.
  */
 public final class QuartzCluster extends LifecycleStrategySupport {
 
@@ -97,6 +98,22 @@ public final class QuartzCluster extends LifecycleStrategySupport {
                 boot.metrics());
         registry.accept("quartz", cluster.component());
         registry.accept("quartzCluster", cluster);
+    }
+
+    /** Connections the pool gets on top of stockula.db.pool-size in clustered mode (see {@link #withQuartzConnections}). */
+    static final int QUARTZ_CONNECTIONS = 3;
+
+    /**
+     * The settings the pool is opened with: in clustered mode {@value #QUARTZ_CONNECTIONS} more connections, for
+     * Quartz's own threads (trigger acquisition, check-in, misfire handling: one short transaction each). A check-in
+     * that waited for a connection behind the jobs' queries past its interval plus 7.5 s would make the others take
+     * this runtime for dead and run its tick a second time.
+     */
+    public static EtlSettings withQuartzConnections(EtlSettings s) {
+        if (!s.getBoolean("stockula.cluster.enabled", false)) {
+            return s;
+        }
+        return s.with("stockula.db.pool-size", String.valueOf(s.getInt("stockula.db.pool-size", 6) + QUARTZ_CONNECTIONS));
     }
 
     static long checkinInterval(EtlSettings s) {

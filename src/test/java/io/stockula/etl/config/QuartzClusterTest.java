@@ -41,6 +41,14 @@ class QuartzClusterTest {
     }
 
     @Test
+    void clusteredPoolHasRoomForQuartzsOwnThreads() {
+        EtlSettings one = EtlSettings.load(null, Map.of("stockula.db.pool-size", "6"), Map.of());
+        assertThat(QuartzCluster.withQuartzConnections(one).getInt("stockula.db.pool-size", 0)).isEqualTo(6);
+        assertThat(QuartzCluster.withQuartzConnections(one.with("stockula.cluster.enabled", "true"))
+                .getInt("stockula.db.pool-size", 0)).isEqualTo(9);
+    }
+
+    @Test
     void clusteringWithoutASharedDatabaseIsABadSetting() {
         EtlSettings s = EtlSettings.load(null, Map.of("stockula.cluster.enabled", "true"), Map.of());
         assertThat(SettingsCheck.problems(s)).containsExactly("stockula.cluster.enabled = true: needs a target database"
