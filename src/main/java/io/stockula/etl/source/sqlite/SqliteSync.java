@@ -264,25 +264,27 @@ public final class SqliteSync implements SyncLeader.Follower {
     @Override
     public void standDown() {
         List<TableState> old;
+        CamelContext ctx;
         synchronized (routeLock) {
-            CamelContext ctx = this.context;
+            ctx = this.context;
             this.context = null; // no changed-rows reader is added from here on
             old = new ArrayList<>(tables.values());
-            for (TableState t : old) {
-                synchronized (t) {
-                    t.rewind(); // queued batches are superseded: the writer drops them unwritten
-                }
+        }
+        for (TableState t : old) {
+            synchronized (t) {
+                t.rewind(); // queued batches are superseded: the writer drops them unwritten
             }
-            if (ctx != null) {
-                for (TableState t : old) {
-                    for (String id : List.of("sqlite-new-" + t.mapping.sourceTable(), "sqlite-changed-" + t.mapping.sourceTable())) {
-                        if (ctx.getRoute(id) != null) {
-                            try {
-                                ctx.getRouteController().stopRoute(id, 10, java.util.concurrent.TimeUnit.SECONDS);
-                                ctx.removeRoute(id);
-                            } catch (Exception e) {
-                                LOG.warn("reader {} not removed: {}", id, e.getMessage());
-                            }
+        }
+        // outside routeLock: a reader stopping may be finishing a poll that asks for it (startChangedReader)
+        if (ctx != null) {
+            for (TableState t : old) {
+                for (String id : List.of("sqlite-new-" + t.mapping.sourceTable(), "sqlite-changed-" + t.mapping.sourceTable())) {
+                    if (ctx.getRoute(id) != null) {
+                        try {
+                            ctx.getRouteController().stopRoute(id, 10, java.util.concurrent.TimeUnit.SECONDS);
+                            ctx.removeRoute(id);
+                        } catch (Exception e) {
+                            LOG.warn("reader {} not removed: {}", id, e.getMessage());
                         }
                     }
                 }
