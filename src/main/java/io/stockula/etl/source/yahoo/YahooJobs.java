@@ -197,6 +197,19 @@ public final class YahooJobs {
         return run;
     }
 
+    /**
+     * The start-up catch-up question of one job (routes/yahoo-*.yaml, template yahoo-catch-up): its
+     * {@code stockula.yahoo.<job without "yahoo-">.catch-up-after} against its last successful run.
+     */
+    public boolean catchUpDue(String job) throws SQLException {
+        return switch (job) {
+            case PRICES -> pricesOverdue();
+            case QUOTE_SUMMARY -> quoteSummaryOverdue();
+            case OPTIONS -> optionsOverdue();
+            default -> throw new IllegalArgumentException("no scheduled Yahoo job " + job);
+        };
+    }
+
     public boolean pricesOverdue() throws SQLException {
         return overdue(PRICES, raw.getDuration("stockula.yahoo.prices.catch-up-after", Duration.ofHours(24)));
     }
