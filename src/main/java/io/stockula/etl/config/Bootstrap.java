@@ -28,7 +28,7 @@ public final class Bootstrap implements AutoCloseable {
     public static Bootstrap open(EtlSettings settings) {
         SettingsCheck.validate(settings);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        TargetDatabase db = TargetDatabase.open(settings, registry);
+        TargetDatabase db = TargetDatabase.open(QuartzCluster.withQuartzConnections(settings), registry);
         try {
             SchemaMode mode = settings.getBoolean("stockula.schema.apply-on-start", true)
                     ? SchemaMigrator.migrate(db.dataSource(), settings).mode()

@@ -26,8 +26,14 @@ public final class ChildCommand implements AutoCloseable {
 
     /** Starts {@code java -cp <test classpath> StockulaEtl args...}; stdout and stderr go to files in {@code dir}. */
     public static ChildCommand start(Path dir, String name, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                StockulaEtl.class.getName()));
+        return start(dir, name, List.of("-Xmx512m"), args);
+    }
+
+    /** As above, with these JVM options (e.g. a smaller heap for several runtimes side by side). */
+    public static ChildCommand start(Path dir, String name, List<String> jvmOptions, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StockulaEtl.class.getName()));
         cmd.addAll(List.of(args));
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
