@@ -43,13 +43,55 @@ step() { printf '== %s\n' "$*"; }
 fail() { printf 'FAIL: %s\n' "$*" >&2; failures=$((failures + 1)); }
 
 # Compose interpolates ${VAR:-default}; run it with none of our variables set so that the defaults are checked.
-compose_env=(env -u STOCKULA_DB_PASSWORD -u STOCKULA_DB_USER -u STOCKULA_JMX_OPTS -u STOCKULA_DB_PASSWORD_SECRET)
+compose_env=(env -u STOCKULA_DB_PASSWORD -u STOCKULA_DB_USER -u STOCKULA_JMX_OPTS -u STOCKULA_DB_PASSWORD_SECRET
+  -u STOCKULA_REPLICAS -u STOCKULA_METRICS_HOST_PORT -u STOCKULA_JMX_HOST_PORT -u KAFKA_CLUSTER_ID)
 
 step "docker-compose config: docker-compose.yml"
 "${compose_env[@]}" "${compose[@]}" -f "$here/docker-compose.yml" config -q || fail "docker-compose.yml does not validate"
 step "docker-compose config: docker-compose.yml + docker-compose.secrets.yml"
 "${compose_env[@]}" "${compose[@]}" -f "$here/docker-compose.yml" -f "$here/docker-compose.secrets.yml" config -q \
   || fail "docker-compose.secrets.yml overlay does not validate"
+# the cluster overlay as docker/README.md runs it: host ports as ranges, one port per replica
+step "docker-compose config: docker-compose.yml + docker-compose.cluster.yml (3 replicas)"
+if cluster="$("${compose_env[@]}" STOCKULA_REPLICAS=3 STOCKULA_METRICS_HOST_PORT=9876-9878 STOCKULA_JMX_HOST_PORT=9010-9012 \
+    "${compose[@]}" -f "$here/docker-compose.yml" -f "$here/docker-compose.cluster.yml" config)"; then
+  python3 - "$cluster" <<'PY' || fail "docker-compose.cluster.yml: replicas, ports or Kafka settings"
+import re, sys
+import yaml   # docker-compose depends on PyYAML
+c = yaml.safe_load(sys.argv[1])
+etl, kafka = c["services"]["stockula-etl"], c["services"].get("kafka")
+errors = []
+replicas = int(etl.get("deploy", {}).get("replicas", etl.get("scale", 1)))
+if replicas < 2:
+    errors.append(f"stockula-etl runs {replicas} replica(s)")
+for p in etl.get("ports", []):
+    m = re.match(r"127\.0\.0\.1:(\d+)(?:-(\d+))?:", str(p))
+    if not m or int(m.group(2) or m.group(1)) - int(m.group(1)) + 1 < replicas:
+        errors.append(f"stockula-etl port {p}: not a loopback range of at least {replicas} host ports")
+env = etl.get("environment", {})
+if env.get("STOCKULA_KAFKA_BOOTSTRAP_SERVERS") != "kafka:9092" or env.get("STOCKULA_CLUSTER_ENABLED") != "true":
+    errors.append("stockula-etl: Kafka or clustering not switched on")
+if env.get("CAMEL_MANAGEMENT_HOST") != "0.0.0.0":
+    errors.append("stockula-etl: the metrics server must listen on the container network")
+if not kafka:
+    errors.append("no kafka service")
+else:
+    if kafka.get("ports"):
+        errors.append(f"kafka publishes {kafka['ports']} on the host")
+    if not kafka["image"].startswith("apache/kafka:"):
+        errors.append(f"kafka image {kafka['image']}")
+    if not any(str(v).startswith("kafka-data:") for v in kafka.get("volumes", [])):
+        errors.append("kafka: no named volume for its log dir")
+    if "broker,controller" != kafka.get("environment", {}).get("KAFKA_PROCESS_ROLES"):
+        errors.append("kafka: not KRaft combined mode")
+for e in errors:
+    print("  " + e, file=sys.stderr)
+print(f"  {replicas} replicas, ports {etl.get('ports')}, kafka {kafka and kafka.get('image')}")
+sys.exit(1 if errors else 0)
+PY
+else
+  fail "docker-compose.cluster.yml overlay does not validate"
+fi
 
 step "promtool check config prometheus/prometheus.yml"
 promtool check config "$here/prometheus/prometheus.yml" || fail "prometheus.yml"

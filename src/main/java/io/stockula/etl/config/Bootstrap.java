@@ -30,7 +30,7 @@ public final class Bootstrap implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // several runtimes feed one Prometheus: every series says which runtime it comes from
         registry.config().commonTags("runtime", InstanceId.of(settings));
-        TargetDatabase db = TargetDatabase.open(settings, registry);
+        TargetDatabase db = TargetDatabase.open(QuartzCluster.withQuartzConnections(settings), registry);
         try {
             SchemaMode mode = settings.getBoolean("stockula.schema.apply-on-start", true)
                     ? SchemaMigrator.migrate(db.dataSource(), settings).mode()

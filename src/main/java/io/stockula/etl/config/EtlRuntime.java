@@ -84,6 +84,7 @@ public final class EtlRuntime implements AutoCloseable {
                 s.getBoolean("stockula.management.show-details", false)
                         ? boot.database().url() + " (" + boot.mode().name().toLowerCase() + ")" : null));
         RuntimeModules.ALL.forEach(m -> m.bind(boot, main::bind));
+        QuartzCluster.bind(boot, main::bind); // stockula.cluster.enabled: Quartz on the clustered JDBC store
         beans.forEach(main::bind);
     }
 

@@ -32,6 +32,8 @@ public final class SettingsCheck {
             new Range("stockula.sqlite.busy-timeout", 0, Long.MAX_VALUE, "milliseconds", null),
             new Range("stockula.sqlite.look-back", 0, Long.MAX_VALUE, "milliseconds (0: off)", null),
             new Range("stockula.db.pool-size", 1, 1_000, "connections", null),
+            new Range("stockula.cluster.checkin-interval", 500, 600_000, "milliseconds between Quartz check-ins", null),
+            new Range("stockula.sqlite.leader-retry", 100, 3_600_000, "milliseconds between leader attempts", null),
             new Range("stockula.embedded.port", 1, 65_535, "a TCP port", null),
             new Range("camel.management.port", 1, 65_535, "a TCP port", "--port"),
             new Range("stockula.redelivery.maximum-redeliveries", 0, 1_000, "redeliveries", null),
@@ -116,6 +118,14 @@ public final class SettingsCheck {
                 out.add(say(key, value, "is not one of " + String.join(", ", allowed)));
             }
         });
+        if (settings.getBoolean("stockula.cluster.enabled", false) && settings.get("stockula.db.url") == null) {
+            out.add(say("stockula.cluster.enabled", settings.get("stockula.cluster.enabled"), "needs a target database"
+                    + " that every runtime shares (stockula.db.url / --db): the embedded default belongs to one process"));
+        }
+        String instanceId = settings.get("stockula.instance-id");
+        if (instanceId != null && instanceId.trim().length() > InstanceId.MAX_LENGTH) {
+            out.add(say("stockula.instance-id", instanceId, "is longer than " + InstanceId.MAX_LENGTH + " characters"));
+        }
         number(settings, "stockula.yahoo.requests-per-second", 0, 1_000, "requests per second, 0 = unpaced", out);
         number(settings, "stockula.redelivery.multiplier", 1, 100, "the factor between redelivery delays", out);
         number(settings, "stockula.yahoo.throttle.jitter", 0, 0.9, "a fraction of the pause", out);

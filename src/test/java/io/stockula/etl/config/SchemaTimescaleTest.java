@@ -27,7 +27,7 @@ class SchemaTimescaleTest {
             SchemaMigrator.Result first = SchemaMigrator.migrate(db.dataSource(), settings);
             SchemaMigrator.Result second = SchemaMigrator.migrate(db.dataSource(), settings);
             assertThat(first.mode()).isEqualTo(SchemaMode.TIMESCALEDB);
-            assertThat(first.applied()).isEqualTo(6); // V1, V2, V3, V4 timescaledb, V20 price basis, V40 symbol misses
+            assertThat(first.applied()).isEqualTo(7); // V1, V2, V3, V4 timescaledb, V20 price basis, V40 symbol misses, V50 quartz
             assertThat(second.applied()).isZero();
             try (Connection c = db.connection()) {
                 String schema = RollupFixture.rows(c, "SELECT current_schema()").get(0).get(0);
@@ -45,12 +45,18 @@ class SchemaTimescaleTest {
                         + " WHERE view_schema = '" + schema + "' ORDER BY 1"))
                         .containsExactly(List.of("price_daily"), List.of("price_monthly"), List.of("price_weekly"));
 
+                // every policy job of our tables runs by hand (CALL run_job), off the background schedule: taken off
+                // before refreshAll, which a policy's first background run would otherwise race ("concurrent refresh",
+                // recorded as that job's failure)
+                TimescaleJobs.takeOffSchedule(c);
+                // the background scheduler may have run a policy once before it was taken off (it starts them as
+                // soon as the migration commits them): those runs count in job_stats, the ones below do not
+                List<String> ranInBackground = RollupFixture.rows(c, "SELECT job_id FROM timescaledb_information.job_stats"
+                        + " WHERE job_id >= 1000 AND total_runs > 0").stream().map(r -> r.get(0)).toList();
                 RollupFixture.insertBars(c);
                 new RollupRefresher(db.dataSource(), SchemaMode.TIMESCALEDB).refreshAll();
                 RollupFixture.assertRollups(c);
 
-                // every policy job of our tables runs by hand (CALL run_job), off the background schedule
-                TimescaleJobs.takeOffSchedule(c);
                 List<List<String>> jobs = RollupFixture.rows(c, "SELECT job_id, proc_name FROM timescaledb_information.jobs"
                         + " WHERE hypertable_schema = '" + schema + "' ORDER BY job_id");
                 assertThat(jobs.stream().map(j -> j.get(1)).distinct().sorted())
@@ -78,10 +84,17 @@ class SchemaTimescaleTest {
                 int seen = new TimescaleJobHealth(db.dataSource(), metrics, SchemaMode.TIMESCALEDB).probe();
                 assertThat(seen).isEqualTo(jobs.size()).isEqualTo(8);
                 for (List<String> job : jobs) {
-                    assertThat(metrics.registry().get("stockula.timescaledb.job.failing").tag("job_id", job.get(0))
-                            .tag("proc", job.get(1)).gauge().value()).isZero();
-                    assertThat(metrics.registry().get("stockula.timescaledb.job.portal.false.failure").tag("job_id", job.get(0))
-                            .gauge().value()).isZero();
+                    double failing = metrics.registry().get("stockula.timescaledb.job.failing").tag("job_id", job.get(0))
+                            .tag("proc", job.get(1)).gauge().value();
+                    double portal = metrics.registry().get("stockula.timescaledb.job.portal.false.failure")
+                            .tag("job_id", job.get(0)).gauge().value();
+                    if (ranInBackground.contains(job.get(0))) {
+                        // a background run can only have failed with PostgreSQL 15.20's false "cannot drop portal"
+                        assertThat(failing).as("job " + job).isEqualTo(portal);
+                    } else {
+                        assertThat(failing).as("job " + job).isZero();
+                        assertThat(portal).as("job " + job).isZero();
+                    }
                 }
                 assertThat(RollupFixture.rows(c, "SELECT extract(year FROM snapshot_at)::int FROM options_calls"))
                         .containsExactly(List.of(String.valueOf(java.time.Year.now().getValue())));

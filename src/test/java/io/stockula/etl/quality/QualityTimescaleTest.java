@@ -37,6 +37,10 @@ class QualityTimescaleTest {
                         + " ('TSLA', '2024-06-07 04:00+00', '1d', 10, 11, 9, 10.5, 100),"
                         + " ('AAPL', '2024-06-07 14:00+00', '1h', 10, 11, 9, 10.5, 100)");
             }
+            try (Connection c = boot.database().connection()) {
+                // the refresh policies' first background run would race refreshAll ("concurrent refresh")
+                io.stockula.etl.testsupport.TimescaleJobs.takeOffSchedule(c);
+            }
             new RollupRefresher(boot.database().dataSource(), SchemaMode.TIMESCALEDB).refreshAll();
             Clock monday = Clock.fixed(Instant.parse("2024-06-10T12:00:00Z"), ZoneOffset.UTC);
             QualityReport report = new QualityMonitor(boot.database().dataSource(), EtlMetrics.standalone(),

@@ -29,7 +29,7 @@ public final class ChildCommand implements AutoCloseable {
         return start(dir, name, List.of("-Xmx512m"), args);
     }
 
-    /** The same with JVM options of the caller's (heap cap, system properties). */
+    /** As above, with these JVM options (e.g. a smaller heap for several runtimes side by side). */
     public static ChildCommand start(Path dir, String name, List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("java"));
         cmd.addAll(jvmOptions);

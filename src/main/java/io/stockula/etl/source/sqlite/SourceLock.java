@@ -8,9 +8,11 @@ import javax.sql.DataSource;
 
 /**
  * One writer per source and target: a PostgreSQL session advisory lock on the source's id, held on a connection
- * of its own for as long as the process migrates or follows the file. A second process on the same target is
- * refused with one line naming the holder, instead of the two fighting over one checkpoint. (Should the lock's
- * connection be cut, the checkpoint's compare-and-set still keeps two writers from losing or doubling a row.)
+ * of its own for as long as the process migrates or follows the file. `migrate` is refused with one line naming the
+ * holder ({@link #acquire}); `run` waits as a follower and tries again ({@link #tryAcquire}, {@link SyncLeader}).
+ * The lock dies with its connection (PostgreSQL releases a session lock when the session ends, also when the holder
+ * is killed), which is what lets a follower take over. (Should the lock's connection be cut while its holder still
+ * writes, the checkpoint's compare-and-set still keeps two writers from losing or doubling a row.)
  */
 final class SourceLock implements AutoCloseable {
 
@@ -19,6 +21,8 @@ final class SourceLock implements AutoCloseable {
 
     private final Connection connection;
     private final String sourceId;
+    /** the pooled connection's application_name before the lock renamed it (null: not renamed) */
+    private String applicationName;
 
     private SourceLock(Connection connection, String sourceId) {
         this.connection = connection;
@@ -27,6 +31,19 @@ final class SourceLock implements AutoCloseable {
 
     /** Takes the lock or throws {@link SourceBusyException}; never waits. */
     static SourceLock acquire(DataSource target, String sourceId) throws SQLException {
+        SourceLock lock = tryAcquire(target, sourceId, null);
+        if (lock == null) {
+            throw new SourceBusyException("another process is writing " + sourceId + " into this database ("
+                    + holder(target, sourceId) + "): wait for it to end or stop it, then run this again");
+        }
+        return lock;
+    }
+
+    /**
+     * Takes the lock, or returns null when another session holds it; never waits. {@code holderName} (a runtime's
+     * instance id) becomes the lock session's application_name, so that {@link #holder} names the runtime.
+     */
+    static SourceLock tryAcquire(DataSource target, String sourceId, String holderName) throws SQLException {
         Connection c = target.getConnection();
         try {
             c.setAutoCommit(true);
@@ -35,20 +52,56 @@ final class SourceLock implements AutoCloseable {
                 ps.setString(2, sourceId);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    if (rs.getBoolean(1)) {
-                        return new SourceLock(c, sourceId);
+                    if (!rs.getBoolean(1)) {
+                        c.close();
+                        return null;
                     }
                 }
             }
-            String holder = holder(c, sourceId);
-            c.close();
-            throw new SourceBusyException("another process is writing " + sourceId + " into this database (" + holder
-                    + "): wait for it to end or stop it, then run this again");
+            SourceLock lock = new SourceLock(c, sourceId);
+            if (holderName != null) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT current_setting('application_name'),"
+                        + " set_config('application_name', left(?, 63), false)")) {
+                    ps.setString(1, "stockula-etl " + holderName);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        lock.applicationName = rs.getString(1);
+                    }
+                }
+            }
+            return lock;
         } catch (SQLException | RuntimeException e) {
             if (!c.isClosed()) {
                 c.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * True while this session still holds the lock: asked on the lock's own connection (within a few seconds), so
+     * a connection that was cut, or a session that was terminated, answers false.
+     */
+    boolean held() {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                + " AND granted AND pid = pg_backend_pid() AND classid = ? AND objid = hashtext(?)::oid")) {
+            ps.setQueryTimeout(5);
+            ps.setInt(1, NAMESPACE);
+            ps.setString(2, sourceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) > 0;
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Who holds the lock, in one phrase (for a log line or an error). */
+    static String holder(DataSource target, String sourceId) {
+        try (Connection c = target.getConnection()) {
+            return holder(c, sourceId);
+        } catch (SQLException e) {
+            return "holder unknown: " + e.getMessage();
         }
     }
 
@@ -76,6 +129,12 @@ final class SourceLock implements AutoCloseable {
                 ps.setInt(1, NAMESPACE);
                 ps.setString(2, sourceId);
                 ps.execute();
+            }
+            if (applicationName != null) { // the connection goes back to the pool
+                try (PreparedStatement ps = connection.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+                    ps.setString(1, applicationName);
+                    ps.execute();
+                }
             }
         } catch (SQLException e) {
             // the connection is gone, and the lock with it

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.function.BiConsumer;
 
 /**
- * Binds the SQLite side: the source file (read-only), the sync coordinator and its poll strategy. Without
- * stockula.sqlite.path the sync is inert and its start-up route does nothing.
+ * Binds the SQLite side: the source file (read-only), the sync coordinator (with its leader election, for `run`) and
+ * its poll strategy. Without stockula.sqlite.path the sync is inert and its leader route does nothing.
  */
 public final class SqliteModule implements RuntimeModule {
 
@@ -24,6 +24,8 @@ public final class SqliteModule implements RuntimeModule {
                 boot.units());
         if (!"migration".equals(pipeline)) { // `migrate` reads every row anyway; the look-back is for following
             sync.withLookBack(java.time.Duration.ofMillis(s.getLong("stockula.sqlite.look-back", 300_000)));
+            // `run`: one runtime at a time follows the file (routes/sqlite-sync.yaml); `migrate` fails fast instead
+            sync.withLeader(io.stockula.etl.config.InstanceId.of(s));
         }
         registry.accept("sqliteSync", sync);
         registry.accept("sqlitePollStrategy", new SqlitePollStrategy(sync, boot.metrics()));

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *   <li>one writer applies the batches in the order they were read.</li>
  * </ol>
  */
-public final class SqliteSync {
+public final class SqliteSync implements SyncLeader.Follower {
 
     public enum Cursor { NEW_ROWS, CHANGED_ROWS }
 
@@ -67,6 +67,10 @@ public final class SqliteSync {
     private final BatchWriter splittingWriter;
     private final Object routeLock = new Object();
     private java.time.Duration lookBack = java.time.Duration.ZERO;
+    /** epochs are unique across the tables' states, also across leaderships (a batch of an old state never matches) */
+    private final java.util.concurrent.atomic.AtomicLong epochs = new java.util.concurrent.atomic.AtomicLong();
+    private volatile SyncLeader leader;
+    private volatile CamelContext leaderContext;
 
     public SqliteSync(SqliteSource source, DataSource target, EtlMetrics metrics, String pipeline, int batchSize,
                       boolean trackMerged) {
@@ -208,18 +212,104 @@ public final class SqliteSync {
     }
 
     /**
-     * For `run`: when a SQLite file is configured, prepares all its Stockula tables and starts following them.
-     * Returns the tables followed.
+     * For `run` on several runtimes: the file is followed by one of them at a time, the holder of its lock
+     * ({@link SyncLeader}); null leaves the sync as `migrate` uses it.
      */
-    public List<String> startConfigured(CamelContext context) throws Exception {
-        if (source == null) {
-            return List.of();
+    public SqliteSync withLeader(String instanceId) {
+        this.leader = source == null ? null
+                : new SyncLeader(target, source.id(), source.path().toString(), instanceId, metrics, this);
+        return this;
+    }
+
+    /**
+     * For `run` (routes/sqlite-sync.yaml, every stockula.sqlite.leader-retry): one round of the leader election when
+     * a SQLite file is configured; the leader follows all its Stockula tables.
+     */
+    public String electLeader(CamelContext context) {
+        if (source == null || leader == null) {
+            return SyncLeader.Outcome.OFF.name();
         }
-        List<String> chosen = prepare(List.of(), false);
-        addRoutes(context);
-        LOG.info("Following {} ({} tables) every {} ms", source.path(), chosen.size(),
-                context.resolvePropertyPlaceholders("{{stockula.sqlite.poll-interval}}"));
-        return chosen;
+        this.leaderContext = context;
+        return leader.elect().name();
+    }
+
+    /** The leader election of this sync (null unless {@link #withLeader}). */
+    public SyncLeader leader() {
+        return leader;
+    }
+
+    /** Becomes the leader: prepares every Stockula table of the file and starts its readers. */
+    @Override
+    public void lead(SourceLock lock) throws Exception {
+        synchronized (this) {
+            this.lock = lock; // held by the SyncLeader, which releases it
+        }
+        try {
+            List<String> chosen = prepare(List.of(), false);
+            addRoutes(leaderContext);
+            LOG.info("Following {} ({} tables) every {} ms", source.path(), chosen.size(),
+                    leaderContext.resolvePropertyPlaceholders("{{stockula.sqlite.poll-interval}}"));
+        } catch (Exception | Error e) {
+            synchronized (this) {
+                this.lock = null;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * No longer the leader: stops and removes the reader routes, voids what they read and waits (bounded) for the
+     * writer to drop their queued batches, so that the next leadership starts from the durable checkpoints.
+     */
+    @Override
+    public void standDown() {
+        List<TableState> old;
+        CamelContext ctx;
+        synchronized (routeLock) {
+            ctx = this.context;
+            this.context = null; // no changed-rows reader is added from here on
+            old = new ArrayList<>(tables.values());
+        }
+        for (TableState t : old) {
+            synchronized (t) {
+                t.rewind(); // queued batches are superseded: the writer drops them unwritten
+            }
+        }
+        // outside routeLock: a reader stopping may be finishing a poll that asks for it (startChangedReader)
+        if (ctx != null) {
+            for (TableState t : old) {
+                for (String id : List.of("sqlite-new-" + t.mapping.sourceTable(), "sqlite-changed-" + t.mapping.sourceTable())) {
+                    if (ctx.getRoute(id) != null) {
+                        try {
+                            ctx.getRouteController().stopRoute(id, 10, java.util.concurrent.TimeUnit.SECONDS);
+                            ctx.removeRoute(id);
+                        } catch (Exception e) {
+                            LOG.warn("reader {} not removed: {}", id, e.getMessage());
+                        }
+                    }
+                }
+            }
+        }
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        for (TableState t : old) {
+            while (System.nanoTime() < deadline) {
+                synchronized (t) {
+                    if (t.inflight <= 0) {
+                        break;
+                    }
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        synchronized (this) {
+            tables.clear();
+            lock = null; // the SyncLeader closes it
+        }
     }
 
     /** Adds the reader routes of the prepared tables from the templates in routes/sqlite-migration.yaml. */
@@ -643,6 +733,7 @@ public final class SqliteSync {
             this.mapping = mapping;
             this.hasUpdatedAt = hasUpdatedAt;
             this.progress = new TableProgress(mapping.sourceTable(), sourceRows);
+            this.epoch = epochs.incrementAndGet();
         }
 
         void resetFromCheckpoint(Connection c, String sourceId) throws SQLException {
@@ -670,7 +761,7 @@ public final class SqliteSync {
          * in memory may lag behind a commit whose answer was lost); queries and batches of the old epoch are void.
          */
         void rewind() {
-            epoch++;
+            epoch = epochs.incrementAndGet();
             reloadCheckpoint = true;
             newQuery = null;
             changedQuery = null;

@@ -302,13 +302,20 @@ public final class YahooJobs {
                     return skipped;
                 }
             }
+            if (locks != null && !BACKFILL.equals(job) && !supersedeOrphans(job)) {
+                // a run of this job whose runtime is gone still has requests in Kafka: yahoo-adopt ends it
+                locks.close();
+                busy.set(false);
+                LOG.warn("{}: an earlier run of this job, left by a runtime that is gone, is being adopted; this trigger"
+                        + " ({}) is skipped", job, exchange.getFromRouteId());
+                YahooRun skipped = YahooRun.skipped(job);
+                exchange.setProperty(YahooRuns.RUN, skipped);
+                return skipped;
+            }
             breaker.reviveIfGivenUp();
             runId = history.start(job, details);
             if (locks != null) {
                 locks.tryLock(RunLocks.runKey(runId));
-                if (!BACKFILL.equals(job)) {
-                    supersedeOrphans(job, runId);
-                }
             }
             List<?> requests = plan.requests(runId);
             YahooRun run = new YahooRun(job, runId, requests);
@@ -353,31 +360,38 @@ public final class YahooJobs {
     }
 
     /**
-     * Runs of this job left {@code running} by a runtime that is gone (no one holds their run lock) end here as
-     * failed: the new run plans every symbol again from what is stored, so nothing of theirs is lost; their requests
-     * still in Kafka are done or skipped harmlessly.
+     * Runs of this job left {@code running} by a runtime that is gone (no one holds their run lock): one whose
+     * requests wait in Kafka (pending ledger rows) is left to be adopted, and this returns false (the new trigger
+     * stands back: Quartz's recovery of the dead runtime's tick lands here too); one without (an in-process run)
+     * ends as failed, and the new run plans every symbol again from what is stored, so nothing of it is lost.
      */
-    private void supersedeOrphans(String job, long runId) throws SQLException {
-        List<Long> open = new ArrayList<>();
+    private boolean supersedeOrphans(String job) throws SQLException {
+        Map<Long, Boolean> open = new java.util.LinkedHashMap<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT run_id FROM etl_run_history WHERE job = ?"
-                     + " AND status = 'running' AND run_id <> ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT h.run_id, EXISTS (SELECT 1 FROM etl_run_requests r"
+                     + " WHERE r.run_id = h.run_id AND r.state = 'pending') FROM etl_run_history h WHERE h.job = ?"
+                     + " AND h.status = 'running'")) {
             ps.setString(1, job);
-            ps.setLong(2, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    open.add(rs.getLong(1));
+                    open.put(rs.getLong(1), rs.getBoolean(2));
                 }
             }
         }
-        for (Long id : open) {
-            if (!RunLocks.held(dataSource, RunLocks.runKey(id))) {
-                history.finish(id, "failed", 0, 0, 0, 0, Map.of("superseded_by", runId),
-                        "abandoned: the runtime that ran it is gone; superseded by run " + runId);
-                LOG.warn("{} run {} was left running by a runtime that is gone: recorded as failed, superseded by run {}",
-                        job, id, runId);
+        boolean go = true;
+        for (Map.Entry<Long, Boolean> e : open.entrySet()) {
+            if (RunLocks.held(dataSource, RunLocks.runKey(e.getKey()))) {
+                continue;
+            }
+            if (e.getValue() && work.distributed()) {
+                go = false;
+            } else {
+                history.finish(e.getKey(), "failed", 0, 0, 0, 0, Map.of("superseded", true),
+                        "abandoned: the runtime that ran it is gone; a new run of the job plans again");
+                LOG.warn("{} run {} was left running by a runtime that is gone: recorded as failed", job, e.getKey());
             }
         }
+        return go;
     }
 
     @FunctionalInterface
