@@ -20,7 +20,7 @@ class SchemaPostgresTest {
             SchemaMigrator.Result first = SchemaMigrator.migrate(db.dataSource(), settings);
             SchemaMigrator.Result second = SchemaMigrator.migrate(db.dataSource(), settings);
             assertThat(first.mode()).isEqualTo(SchemaMode.POSTGRES);
-            assertThat(first.applied()).isEqualTo(6); // V1, V2, V3 postgres, V20 price basis, V40 symbol misses, V50 quartz
+            assertThat(first.applied()).isEqualTo(7); // V1, V2, V3 postgres, V20 price basis, V40 symbol misses, V50 quartz, V55 ledger
             assertThat(second.applied()).isZero();
             try (Connection c = db.connection()) {
                 assertThat(RollupFixture.rows(c, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"

@@ -27,7 +27,7 @@ class SchemaTimescaleTest {
             SchemaMigrator.Result first = SchemaMigrator.migrate(db.dataSource(), settings);
             SchemaMigrator.Result second = SchemaMigrator.migrate(db.dataSource(), settings);
             assertThat(first.mode()).isEqualTo(SchemaMode.TIMESCALEDB);
-            assertThat(first.applied()).isEqualTo(7); // V1, V2, V3, V4 timescaledb, V20 price basis, V40 symbol misses, V50 quartz
+            assertThat(first.applied()).isEqualTo(8); // V1, V2, V3, V4 timescaledb, V20 price basis, V40 symbol misses, V50 quartz, V55 ledger
             assertThat(second.applied()).isZero();
             try (Connection c = db.connection()) {
                 String schema = RollupFixture.rows(c, "SELECT current_schema()").get(0).get(0);

@@ -33,7 +33,7 @@ class QualityRouteTest {
             assertThat(db.count("SELECT count(*) FROM etl_run_history WHERE job = 'quality' AND status = 'succeeded'"
                     + " AND details->>'failed_checks' IS NOT NULL")).isEqualTo(1);
             assertThat(db.count("SELECT count(*) FROM quality_results WHERE dimension = 'overall'")).isEqualTo(7);
-            assertThat(db.boot.meterRegistry().scrape()).contains("stockula_quality_score{table=\"price_history\"} 1.0")
+            assertThat(io.stockula.etl.testsupport.Scrapes.withoutRuntime(db.boot.meterRegistry().scrape())).contains("stockula_quality_score{table=\"price_history\"} 1.0")
                     .contains("stockula_latest_bar_timestamp_seconds{interval=\"1d\",symbol=\"AAPL\"}");
         }
     }

@@ -167,17 +167,8 @@ public final class YahooRun {
             d.put("rows", new TreeMap<>(t.otherRows));
         }
         d.put("accounted", accounted());
-        List<Map<String, Object>> f = new ArrayList<>();
-        for (Failure x : failures()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("symbol", x.symbol());
-            m.put("what", x.what());
-            m.put("reason", x.reason());
-            if (x.deadLetterId() != null) {
-                m.put("dead_letter_id", x.deadLetterId());
-            }
-            f.add(m);
-        }
+        List<Map<String, Object>> f = failuresJson();
+        f.forEach(m -> m.remove("dead_letter_id", null));
         if (!f.isEmpty()) {
             d.put("failures", f);
         }

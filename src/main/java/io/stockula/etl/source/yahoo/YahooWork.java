@@ -125,6 +125,10 @@ public final class YahooWork {
                     ps.addBatch();
                 }
                 ps.executeBatch();
+                try (PreparedStatement purge = c.prepareStatement("DELETE FROM etl_run_requests r USING etl_run_history h"
+                        + " WHERE r.run_id = h.run_id AND h.finished_at < now() - interval '30 days'")) {
+                    purge.executeUpdate();
+                }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

@@ -74,13 +74,8 @@ class ScaleOutBenchmarkIT {
                 sampler.setDaemon(true);
                 sampler.start();
 
-                List<String> args = new ArrayList<>(List.of("backfill", "--db", c.db, "--symbols",
-                        String.join(",", c.symbols), "--from", "2024-12-01", "--to", "2026-12-01"));
-                c.settings("planner", Map.of()).forEach((k, v) -> {
-                    args.add("-D");
-                    args.add(k + "=" + v);
-                });
-                ChildCommand backfill = ChildCommand.start(d, "backfill", List.of("-Xmx256m"), args.toArray(String[]::new));
+                ChildCommand backfill = c.command(d, "backfill", "backfill", "--symbols", String.join(",", c.symbols),
+                        "--from", "2024-12-01", "--to", "2026-12-01");
                 int exit = backfill.waitFor(Duration.ofMinutes(20));
                 sampler.interrupt();
                 assertThat(exit).as(backfill.tail()).isZero();

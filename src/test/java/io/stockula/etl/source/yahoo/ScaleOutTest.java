@@ -115,13 +115,8 @@ class ScaleOutTest {
             }
             awaitGroup(c);
             // the backfill command plans, publishes to the topic and waits: the runtimes do the requests
-            List<String> args = new java.util.ArrayList<>(List.of("backfill", "--db", c.db, "--symbols",
-                    String.join(",", c.symbols), "--from", "2024-12-01", "--to", "2026-12-01"));
-            c.settings("backfill", Map.of()).forEach((k, v) -> {
-                args.add("-D");
-                args.add(k + "=" + v);
-            });
-            ChildCommand backfill = ChildCommand.start(dir, "backfill", List.of("-Xmx256m"), args.toArray(String[]::new));
+            ChildCommand backfill = c.command(dir, "backfill", "backfill", "--symbols", String.join(",", c.symbols),
+                    "--from", "2024-12-01", "--to", "2026-12-01");
             Await.until(() -> c.count("SELECT count(*) FROM etl_run_requests WHERE state <> 'pending'") >= 60, 180);
             c.kafka.kill();
             long down = System.nanoTime();
@@ -156,12 +151,7 @@ class ScaleOutTest {
                         + " VALUES ('yahoo-chart', 'http://yahoo', 'direct:yahoo-chart', 'transient', 4, '"
                         + new ChartRequest(99L, s, "1d", 0, 1_800_000_000L, ChartRequest.FIRST).toJson() + "')");
             }
-            List<String> args = new java.util.ArrayList<>(List.of("dlq", "replay", "--all", "--db", c.db));
-            c.settings("replay", Map.of()).forEach((k, v) -> {
-                args.add("-D");
-                args.add(k + "=" + v);
-            });
-            ChildCommand replay = ChildCommand.start(dir, "replay", List.of("-Xmx256m"), args.toArray(String[]::new));
+            ChildCommand replay = c.command(dir, "replay", "dlq", "replay", "--all");
             int exit = replay.waitFor(java.time.Duration.ofSeconds(180));
             System.out.println("[scale-out] dlq replay through Kafka:\n" + replay.stdout());
             assertThat(exit).as(replay.tail()).isEqualTo(1); // one of three failed again

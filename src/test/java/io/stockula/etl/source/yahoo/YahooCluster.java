@@ -126,6 +126,17 @@ final class YahooCluster implements AutoCloseable {
         return Double.NaN;
     }
 
+    /** A one-shot command (backfill, dlq ...) in a child JVM, with the cluster's settings, against its database. */
+    ChildCommand command(Path in, String name, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--db", db));
+        settings(name, Map.of()).forEach((k, v) -> {
+            all.add("-D");
+            all.add(k + "=" + v);
+        });
+        return ChildCommand.start(in, name, List.of("-Xmx256m"), all.toArray(String[]::new));
+    }
+
     /** Members of the work topic's consumer group (each runtime has stockula.kafka.consumers of them). */
     int groupMembers() {
         try (Admin admin = kafka.admin()) {
