@@ -39,7 +39,7 @@ class ScaleOutTest {
             assertServedEqualsStored(c);
             long planned = c.runtimes.values().stream().filter(r -> {
                 try {
-                    return r.stdout().contains("yahoo-prices run 1 started");
+                    return r.stdout().matches("(?s).*yahoo-prices run \\d+ started.*");
                 } catch (java.io.IOException e) {
                     return false;
                 }
@@ -201,7 +201,7 @@ class ScaleOutTest {
         Await.until(() -> {
             for (Map.Entry<String, ChildCommand> e : c.runtimes.entrySet()) {
                 try {
-                    if (e.getValue().stdout().contains("yahoo-prices run 1 started")) {
+                    if (e.getValue().stdout().matches("(?s).*yahoo-prices run \\d+ started.*")) {
                         who[0] = e.getKey();
                         return true;
                     }

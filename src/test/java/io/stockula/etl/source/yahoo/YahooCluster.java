@@ -78,6 +78,7 @@ final class YahooCluster implements AutoCloseable {
         m.put("stockula.yahoo.quote-summary.cron", "0 0 0 1 1 ? 2099");
         m.put("stockula.yahoo.options.cron", "0 0 0 1 1 ? 2099");
         m.put("stockula.quality.run-on-start", "false");
+        m.put("stockula.quality.cron", "0 0 0 1 1 ? 2099"); // its hourly tick would take run ids and CPU
         m.put("stockula.redelivery.delay", "500");
         m.put("stockula.redelivery.maximum-delay", "2000");
         m.putAll(extra);
