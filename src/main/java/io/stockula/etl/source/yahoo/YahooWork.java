@@ -265,6 +265,14 @@ public final class YahooWork {
             }
             metrics.records("yahoo-work", "etl_run_requests", state, 1);
         }
+        commitOffset(exchange);
+    }
+
+    /**
+     * Commits the message's Kafka offset: after its request is closed ({@link #complete}), or once a message that is
+     * not a work item is kept as a dead letter (else its partition would show lag until the next message on it).
+     */
+    public void commitOffset(Exchange exchange) {
         KafkaManualCommit commit = exchange.getProperty(COMMIT, KafkaManualCommit.class);
         if (commit != null) {
             commit.commit();

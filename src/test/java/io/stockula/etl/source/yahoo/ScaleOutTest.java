@@ -163,6 +163,15 @@ class ScaleOutTest {
             assertThat(c.count("SELECT count(*) FROM price_history")).isEqualTo(2L * SyntheticChart.BARS);
             assertThat(c.rows("SELECT job, status FROM etl_run_history"))
                     .containsExactly(List.of(YahooReplay.JOB, "partial"));
+
+            // a message that is not a work item: kept as a dead letter, and its offset committed at once (no lag left
+            // on its partition although no other message follows it there)
+            long end = c.sendRaw(0, "NOPE", "{\"kind\":\"teapot\"}");
+            Await.until(() -> c.count("SELECT count(*) FROM etl_dead_letters WHERE route_id = 'yahoo-work'"
+                    + " AND body LIKE '%teapot%'") == 1, 60);
+            Await.until(() -> c.committedOffset(0) == end, 60);
+            assertThat(c.rows("SELECT category, status FROM etl_dead_letters WHERE body LIKE '%teapot%'"))
+                    .as("dead-lettered once, as a data error").containsExactly(List.of("data", "new"));
         }
     }
 

@@ -149,6 +149,30 @@ final class YahooCluster implements AutoCloseable {
         }
     }
 
+    /** Sends {@code value} to the work topic's partition as it is (no work item needed); returns the offset after it. */
+    long sendRaw(int partition, String key, String value) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(p,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            return producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("stockula.yahoo.requests",
+                    partition, key, value)).get(30, TimeUnit.SECONDS).offset() + 1;
+        }
+    }
+
+    /** The group's committed offset on the work topic's partition, or -1. */
+    long committedOffset(int partition) {
+        try (Admin admin = kafka.admin()) {
+            var tp = new org.apache.kafka.common.TopicPartition("stockula.yahoo.requests", partition);
+            var m = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+                    .get(tp);
+            return m == null ? -1 : m.offset();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     /** A Quartz cron that fires once, at {@code at} (UTC, to the second). */
     static String cronAt(Instant at) {
         ZonedDateTime t = at.atZone(ZoneOffset.UTC);
