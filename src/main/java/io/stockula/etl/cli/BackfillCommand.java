@@ -67,11 +67,21 @@ public final class BackfillCommand implements Callable<Integer> {
         try (Bootstrap boot = Bootstrap.open(common.settings(Map.of("stockula.yahoo.enabled", "false")));
              EtlRuntime runtime = new EtlRuntime(boot, ROUTES, false, Map.of())) {
             CamelContext camel = runtime.start();
-            YahooRun run = camel.createProducerTemplate().requestBody("direct:yahoo-backfill",
-                    new BackfillRequest(wanted, from, to, ivs), YahooRun.class);
+            org.apache.camel.Exchange done = camel.createProducerTemplate().send("direct:yahoo-backfill",
+                    org.apache.camel.ExchangePattern.InOut, e -> e.getIn().setBody(new BackfillRequest(wanted, from, to, ivs)));
+            // the run as the route carried it: a run that failed as a whole (Kafka refused its requests, ...) was
+            // dead-lettered and its body is no longer the run
+            YahooRun run = done.getProperty(io.stockula.etl.source.yahoo.YahooRuns.RUN, YahooRun.class);
+            Exception failure = done.getException() != null ? done.getException()
+                    : done.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Exception.class);
             PrintWriter out = spec.commandLine().getOut();
-            print(out, run, wanted, ivs);
-            out.flush();
+            if (run != null && run.runId() != null) {
+                print(out, run, wanted, ivs);
+                out.flush();
+            }
+            if (failure != null && (run == null || "failed".equals(run.status()) || run.status() == null)) {
+                throw failure;
+            }
             YahooRun.SymbolTally t = run.totals();
             boolean clean = run.accounted() && t.deadLetters() == 0 && t.notAttempted() == 0
                     && !"failed".equals(run.status());

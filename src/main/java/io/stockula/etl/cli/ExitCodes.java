@@ -24,6 +24,8 @@ public final class ExitCodes {
     public static final int SOURCE = 4;
     /** an unexpected exception: a bug (or an unforeseen environment); the stack trace is in the log file */
     public static final int INTERNAL = 5;
+    /** the Kafka cluster of stockula.kafka.* cannot be reached or refuses us (credentials, missing topic) */
+    public static final int KAFKA = 6;
 
     private static final Logger DETAILS = LoggerFactory.getLogger("stockula.details");
     private static volatile boolean verbose;
@@ -64,6 +66,9 @@ public final class ExitCodes {
         if (e instanceof JobIncompleteException) {
             return INCOMPLETE;
         }
+        if (io.stockula.etl.ops.KafkaFailure.find(e) != null) {
+            return KAFKA;
+        }
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof io.stockula.etl.source.sqlite.SourceBusyException) {
                 return INCOMPLETE; // another process is writing the same source into the target: nothing done, run later
@@ -83,6 +88,9 @@ public final class ExitCodes {
 
     /** The first line of the message, followed by its root cause when the message does not already say it. */
     public static String describe(Throwable e) {
+        if (io.stockula.etl.ops.KafkaFailure.find(e) != null) {
+            return io.stockula.etl.ops.KafkaFailure.describe(e);
+        }
         String msg = oneLine(e);
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {

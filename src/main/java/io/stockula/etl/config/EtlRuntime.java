@@ -42,6 +42,7 @@ public final class EtlRuntime implements AutoCloseable {
         // secrets stay out of Camel: its startup summary prints the properties it resolves
         props.remove("stockula.db.password");
         props.remove("stockula.db.url");
+        props.stringPropertyNames().stream().filter(EtlRuntime::kafkaSecret).forEach(props::remove);
         props.setProperty("camel.main.routes-include-pattern", routesPattern(s, routeFiles));
         if (!managementServer) {
             props.setProperty("camel.management.enabled", "false");
@@ -54,7 +55,12 @@ public final class EtlRuntime implements AutoCloseable {
         // replay) publish their requests and wait for the runtimes to do them
         props.setProperty("stockula.kafka.consume", String.valueOf(kafka.enabled() && managementServer));
         if (kafka.enabled()) {
-            props.setProperty("camel.component.kafka.brokers", kafka.bootstrapServers());
+            // brokers and security given to the component as a bean, not as camel.component.kafka.* properties:
+            // the latter would pass the SASL password through Camel's property summary
+            org.apache.camel.component.kafka.KafkaComponent component = new org.apache.camel.component.kafka.KafkaComponent();
+            component.getConfiguration().setBrokers(kafka.bootstrapServers());
+            component.getConfiguration().setAdditionalProperties(new java.util.HashMap<>(kafka.security().clientProperties()));
+            main.bind("kafka", component);
         }
         // the Kafka consumers' client id: how a runtime finds its own partitions among the group's members
         props.setProperty("stockula.runtime-id", InstanceId.of(s));
@@ -86,6 +92,12 @@ public final class EtlRuntime implements AutoCloseable {
         RuntimeModules.ALL.forEach(m -> m.bind(boot, main::bind));
         QuartzCluster.bind(boot, main::bind); // stockula.cluster.enabled: Quartz on the clustered JDBC store
         beans.forEach(main::bind);
+    }
+
+    /** Kafka settings that may hold a secret: the routes need none of them. */
+    static boolean kafkaSecret(String key) {
+        return key.startsWith(KafkaSecurity.CLIENT_PREFIX) || key.equals("stockula.kafka.password")
+                || key.equals("stockula.kafka.ssl-truststore-password");
     }
 
     static String routesPattern(EtlSettings s, List<String> routeFiles) {

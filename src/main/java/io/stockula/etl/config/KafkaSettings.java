@@ -12,11 +12,12 @@ import java.time.Duration;
  *                     (runtimes x consumers beyond it stand idle); can be raised later, never lowered
  * @param runTimeout   how long a run waits for all its requests to be accounted for before it ends failed
  * @param adoptPeriod  how often a runtime looks for runs whose planner is gone (their requests still pending)
+ * @param security     TLS and SASL for every Kafka client of the runtime (its toString shows no secret)
  */
 public record KafkaSettings(String bootstrapServers, String topic, String groupId, int partitions,
                             short replicationFactor, Duration retention, int consumers, Duration sessionTimeout,
                             Duration maxPollInterval, Duration runTimeout, Duration adoptPeriod,
-                            Duration publishTimeout) {
+                            Duration publishTimeout, KafkaSecurity security) {
 
     public static KafkaSettings from(EtlSettings s) {
         return new KafkaSettings(
@@ -31,7 +32,18 @@ public record KafkaSettings(String bootstrapServers, String topic, String groupI
                 s.getDuration("stockula.kafka.max-poll-interval", Duration.ofMinutes(15)),
                 s.getDuration("stockula.kafka.run-timeout", Duration.ofHours(6)),
                 s.getDuration("stockula.kafka.adopt-period", Duration.ofSeconds(30)),
-                s.getDuration("stockula.kafka.publish-timeout", Duration.ofMinutes(2)));
+                s.getDuration("stockula.kafka.publish-timeout", Duration.ofMinutes(2)),
+                KafkaSecurity.from(s));
+    }
+
+    /** Properties every Kafka client of the runtime gets (brokers, security): admin clients start from these. */
+    public java.util.Properties adminProperties() {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", bootstrapServers);
+        p.put("request.timeout.ms", 5000);
+        p.put("default.api.timeout.ms", 10000);
+        p.putAll(security.clientProperties());
+        return p;
     }
 
     public boolean enabled() {
@@ -55,6 +67,6 @@ public record KafkaSettings(String bootstrapServers, String topic, String groupI
         if (topic.isBlank() || !topic.matches("[a-zA-Z0-9._-]+")) {
             return "stockula.kafka.topic must be a Kafka topic name (letters, digits, '.', '_', '-'): '" + topic + "'";
         }
-        return null;
+        return security.problem();
     }
 }

@@ -4,10 +4,8 @@ import io.stockula.etl.config.KafkaSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -50,11 +48,7 @@ public final class KafkaGroupHealth implements AutoCloseable {
         String group = kafka.groupId();
         try {
             if (admin == null) {
-                Properties p = new Properties();
-                p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-                p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-                p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
-                admin = Admin.create(p);
+                admin = Admin.create(kafka.adminProperties());
             }
             TopicDescription t = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

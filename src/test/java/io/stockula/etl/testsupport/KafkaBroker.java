@@ -25,18 +25,32 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int controllerPort;
+    /** a SASL_PLAINTEXT listener (PLAIN) with this user, or none */
+    private final String[] saslUser;
+    private final int saslPort;
     private Process process;
 
-    private KafkaBroker(Path dir, int port, int controllerPort) {
+    private KafkaBroker(Path dir, int port, int controllerPort, String[] saslUser, int saslPort) {
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.saslUser = saslUser;
+        this.saslPort = saslPort;
     }
 
     /** Formats a new cluster in a temporary folder and starts it; returns once it answers an admin call. */
     public static KafkaBroker start(Path parent) throws Exception {
+        return start(parent, null, null);
+    }
+
+    /**
+     * As above, plus a second listener ({@link #saslBootstrapServers}) that takes SASL PLAIN with this one user only;
+     * the plaintext one stays for the tests' own admin calls.
+     */
+    public static KafkaBroker start(Path parent, String user, String password) throws Exception {
         Path dir = Files.createTempDirectory(parent, "kafka");
-        KafkaBroker b = new KafkaBroker(dir, freePort(), freePort());
+        KafkaBroker b = new KafkaBroker(dir, freePort(), freePort(), user == null ? null : new String[] {user, password},
+                user == null ? -1 : freePort());
         Files.writeString(dir.resolve("server.properties"), b.config());
         Process format = new ProcessBuilder(javaCmd(List.of("kafka.tools.StorageTool", "format", "-t",
                 UUID.randomUUID().toString().replace("-", "").substring(0, 22), "-c",
@@ -50,14 +64,20 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private String config() {
+        String sasl = saslUser == null ? "" : ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
         return String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + sasl + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + sasl,
+                "inter.broker.listener.name=PLAINTEXT",
                 "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                saslUser == null ? "" : "sasl.enabled.mechanisms=PLAIN",
+                saslUser == null ? "" : "listener.name.sasl_plaintext.plain.sasl.jaas.config="
+                        + "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + saslUser[0] + "=\""
+                        + saslUser[1] + "\";",
                 "log.dirs=" + dir.resolve("logs"),
                 "offsets.topic.replication.factor=1",
                 "offsets.topic.num.partitions=3",
@@ -113,6 +133,11 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The SASL_PLAINTEXT listener (PLAIN, the one user given at start). */
+    public String saslBootstrapServers() {
+        return "127.0.0.1:" + saslPort;
     }
 
     public Admin admin() {

@@ -3,11 +3,9 @@ package io.stockula.etl.source.yahoo;
 import io.stockula.etl.config.KafkaSettings;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -29,11 +27,7 @@ final class WorkTopic {
 
     /** Creates the topic if missing; returns its partition count (the setting's when Kafka does not answer). */
     static int ensure(KafkaSettings k) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = Admin.create(k.adminProperties())) {
             NewTopic topic = new NewTopic(k.topic(), k.partitions(), k.replicationFactor()).configs(Map.of(
                     TopicConfig.RETENTION_MS_CONFIG, String.valueOf(k.retention().toMillis()),
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));

@@ -333,7 +333,8 @@ public final class YahooJobs {
                         if (run.isLeftPending()) {
                             runs.remove(run);
                         } else if (run.status() == null) {
-                            close(run, e == null ? "the run ended before its last step" : e.getMessage());
+                            close(run, e == null ? "the run ended before its last step"
+                                    : io.stockula.etl.ops.KafkaFailure.describe(e));
                         }
                     } catch (RuntimeException e) {
                         LOG.error("{} run {}: could not record its end: {}", job, run.runId(), e.getMessage(), e);

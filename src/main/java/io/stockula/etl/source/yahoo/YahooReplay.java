@@ -57,7 +57,7 @@ public final class YahooReplay {
         ex.setProperty(YahooRuns.RUN, run);
         Exchange done = template.send("direct:yahoo-publish", ex);
         Exception error = done.getException();
-        jobs.close(run, error == null ? null : error.getMessage());
+        jobs.close(run, error == null ? null : io.stockula.etl.ops.KafkaFailure.describe(error));
         if (error != null) {
             throw error;
         }

@@ -42,6 +42,8 @@ final class YahooCluster implements AutoCloseable {
     final List<String> symbols = new ArrayList<>();
     final Map<String, ChildCommand> runtimes = new LinkedHashMap<>();
     final Map<String, Integer> ports = new LinkedHashMap<>();
+    /** settings for every runtime and command started from now on (after the defaults, before their own) */
+    final Map<String, String> common = new LinkedHashMap<>();
 
     private YahooCluster(Path dir, KafkaBroker kafka, FakeYahoo yahoo, String db) {
         this.dir = dir;
@@ -51,7 +53,11 @@ final class YahooCluster implements AutoCloseable {
     }
 
     static YahooCluster start(Path dir, int symbolCount, boolean journal) throws Exception {
-        KafkaBroker kafka = KafkaBroker.start(dir);
+        return start(dir, symbolCount, journal, KafkaBroker.start(dir));
+    }
+
+    /** As above, on this broker (e.g. one with a SASL listener). */
+    static YahooCluster start(Path dir, int symbolCount, boolean journal, KafkaBroker kafka) throws Exception {
         FakeYahoo yahoo = new FakeYahoo(journal);
         YahooCluster c = new YahooCluster(dir, kafka, yahoo, TestDatabases.freshPostgres());
         for (int i = 0; i < symbolCount; i++) {
@@ -81,6 +87,7 @@ final class YahooCluster implements AutoCloseable {
         m.put("stockula.quality.cron", "0 0 0 1 1 ? 2099"); // its hourly tick would take run ids and CPU
         m.put("stockula.redelivery.delay", "500");
         m.put("stockula.redelivery.maximum-delay", "2000");
+        m.putAll(common);
         m.putAll(extra);
         return m;
     }
@@ -129,9 +136,14 @@ final class YahooCluster implements AutoCloseable {
 
     /** A one-shot command (backfill, dlq ...) in a child JVM, with the cluster's settings, against its database. */
     ChildCommand command(Path in, String name, String... args) throws Exception {
+        return command(in, name, Map.of(), args);
+    }
+
+    /** As above, with these settings on top of the cluster's. */
+    ChildCommand command(Path in, String name, Map<String, String> extra, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--db", db));
-        settings(name, Map.of()).forEach((k, v) -> {
+        settings(name, extra).forEach((k, v) -> {
             all.add("-D");
             all.add(k + "=" + v);
         });
