@@ -97,8 +97,9 @@ step "promtool check config prometheus/prometheus.yml"
 promtool check config "$here/prometheus/prometheus.yml" || fail "prometheus.yml"
 step "promtool check rules prometheus/alerts.yml"
 promtool check rules "$here/prometheus/alerts.yml" || fail "alerts.yml"
-step "promtool test rules prometheus/alerts.test.yml"
+step "promtool test rules prometheus/alerts.test.yml prometheus/alerts.long.test.yml"
 promtool test rules "$here/prometheus/alerts.test.yml" || fail "alerts.test.yml"
+promtool test rules "$here/prometheus/alerts.long.test.yml" || fail "alerts.long.test.yml"
 
 step "json.tool on each dashboard"
 shopt -s nullglob

@@ -25,32 +25,64 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int controllerPort;
-    /** a SASL_PLAINTEXT listener (PLAIN) with this user, or none */
+    /** a CLIENT listener taking SASL PLAIN with this one user (over TLS when {@link #tls} is set), or none */
     private final String[] saslUser;
+    private final Tls tls;
     private final int saslPort;
     private Process process;
 
-    private KafkaBroker(Path dir, int port, int controllerPort, String[] saslUser, int saslPort) {
+    /** The broker's TLS key pair and a truststore that trusts it (both PKCS12, one password): a private CA. */
+    public record Tls(Path keystore, Path truststore, String password) {
+
+        /** A self-signed certificate for 127.0.0.1 made by the JDK's keytool, and its truststore. */
+        public static Tls create(Path dir) throws Exception {
+            String pw = "changeit-" + UUID.randomUUID().toString().substring(0, 8);
+            Path ks = dir.resolve("broker.p12");
+            Path cert = dir.resolve("broker.crt");
+            Path ts = dir.resolve("truststore.p12");
+            keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                    "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
+                    "-keystore", ks.toString(), "-storepass", pw, "-keypass", pw);
+            keytool("-exportcert", "-alias", "broker", "-keystore", ks.toString(), "-storepass", pw, "-rfc",
+                    "-file", cert.toString());
+            keytool("-importcert", "-noprompt", "-alias", "stockula-test-ca", "-file", cert.toString(),
+                    "-storetype", "PKCS12", "-keystore", ts.toString(), "-storepass", pw);
+            return new Tls(ks, ts, pw);
+        }
+
+        private static void keytool(String... args) throws Exception {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("keytool " + args[0] + " failed: " + out);
+            }
+        }
+    }
+
+    private KafkaBroker(Path dir, int port, int controllerPort, String[] saslUser, Tls tls, int saslPort) {
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.saslUser = saslUser;
+        this.tls = tls;
         this.saslPort = saslPort;
     }
 
     /** Formats a new cluster in a temporary folder and starts it; returns once it answers an admin call. */
     public static KafkaBroker start(Path parent) throws Exception {
-        return start(parent, null, null);
+        return start(parent, null, null, null);
     }
 
     /**
-     * As above, plus a second listener ({@link #saslBootstrapServers}) that takes SASL PLAIN with this one user only;
-     * the plaintext one stays for the tests' own admin calls.
+     * As above, plus a second listener ({@link #saslBootstrapServers}) that takes SASL PLAIN with this one user only,
+     * SASL_SSL with this key pair or SASL_PLAINTEXT without; the plaintext one stays for the tests' own admin calls.
      */
-    public static KafkaBroker start(Path parent, String user, String password) throws Exception {
+    public static KafkaBroker start(Path parent, String user, String password, Tls tls) throws Exception {
         Path dir = Files.createTempDirectory(parent, "kafka");
         KafkaBroker b = new KafkaBroker(dir, freePort(), freePort(), user == null ? null : new String[] {user, password},
-                user == null ? -1 : freePort());
+                tls, user == null ? -1 : freePort());
         Files.writeString(dir.resolve("server.properties"), b.config());
         Process format = new ProcessBuilder(javaCmd(List.of("kafka.tools.StorageTool", "format", "-t",
                 UUID.randomUUID().toString().replace("-", "").substring(0, 22), "-c",
@@ -64,7 +96,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private String config() {
-        String sasl = saslUser == null ? "" : ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
+        String sasl = saslUser == null ? "" : ",CLIENT://127.0.0.1:" + saslPort;
         return String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
@@ -73,11 +105,16 @@ public final class KafkaBroker implements AutoCloseable {
                 "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + sasl,
                 "inter.broker.listener.name=PLAINTEXT",
                 "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,CLIENT:"
+                        + (tls == null ? "SASL_PLAINTEXT" : "SASL_SSL"),
                 saslUser == null ? "" : "sasl.enabled.mechanisms=PLAIN",
-                saslUser == null ? "" : "listener.name.sasl_plaintext.plain.sasl.jaas.config="
+                saslUser == null ? "" : "listener.name.client.plain.sasl.jaas.config="
                         + "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + saslUser[0] + "=\""
                         + saslUser[1] + "\";",
+                tls == null ? "" : "listener.name.client.ssl.keystore.type=PKCS12",
+                tls == null ? "" : "listener.name.client.ssl.keystore.location=" + tls.keystore(),
+                tls == null ? "" : "listener.name.client.ssl.keystore.password=" + tls.password(),
+                tls == null ? "" : "listener.name.client.ssl.key.password=" + tls.password(),
                 "log.dirs=" + dir.resolve("logs"),
                 "offsets.topic.replication.factor=1",
                 "offsets.topic.num.partitions=3",
@@ -135,7 +172,7 @@ public final class KafkaBroker implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** The SASL_PLAINTEXT listener (PLAIN, the one user given at start). */
+    /** The SASL listener (PLAIN, the one user given at start; over TLS when started with a key pair). */
     public String saslBootstrapServers() {
         return "127.0.0.1:" + saslPort;
     }
