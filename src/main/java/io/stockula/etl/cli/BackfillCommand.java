@@ -69,19 +69,22 @@ public final class BackfillCommand implements Callable<Integer> {
             CamelContext camel = runtime.start();
             org.apache.camel.Exchange done = camel.createProducerTemplate().send("direct:yahoo-backfill",
                     org.apache.camel.ExchangePattern.InOut, e -> e.getIn().setBody(new BackfillRequest(wanted, from, to, ivs)));
-            // the run as the route carried it: a run that failed as a whole (Kafka refused its requests, ...) was
-            // dead-lettered and its body is no longer the run
-            YahooRun run = done.getProperty(io.stockula.etl.source.yahoo.YahooRuns.RUN, YahooRun.class);
-            Exception failure = done.getException() != null ? done.getException()
-                    : done.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Exception.class);
             PrintWriter out = spec.commandLine().getOut();
-            if (run != null && run.runId() != null) {
-                print(out, run, wanted, ivs);
-                out.flush();
+            if (done.getException() != null || !(done.getMessage().getBody() instanceof YahooRun)) {
+                // the run failed as a whole (Kafka refused its requests, ...) and was dead-lettered: its body is no
+                // longer the run; the run, as the route carried it, is printed, then the cause ends the command
+                YahooRun failed = done.getProperty(io.stockula.etl.source.yahoo.YahooRuns.RUN, YahooRun.class);
+                if (failed != null && failed.runId() != null) {
+                    print(out, failed, wanted, ivs);
+                    out.flush();
+                }
+                Exception cause = done.getException() != null ? done.getException()
+                        : done.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Exception.class);
+                throw cause != null ? cause : new IllegalStateException("the backfill route ended without its run");
             }
-            if (failure != null && (run == null || "failed".equals(run.status()) || run.status() == null)) {
-                throw failure;
-            }
+            YahooRun run = (YahooRun) done.getMessage().getBody();
+            print(out, run, wanted, ivs);
+            out.flush();
             YahooRun.SymbolTally t = run.totals();
             boolean clean = run.accounted() && t.deadLetters() == 0 && t.notAttempted() == 0
                     && !"failed".equals(run.status());

@@ -109,6 +109,9 @@ public final class KafkaSecurity {
             return "stockula.kafka.security-protocol must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL (it is '"
                     + protocol + "')";
         }
+        if (truststoreLocation != null && !Files.isReadable(Path.of(truststoreLocation))) {
+            return "stockula.kafka.ssl-truststore-location " + truststoreLocation + " is not a readable file";
+        }
         boolean jaasGiven = passThrough.containsKey("sasl.jaas.config");
         if ((username == null) != (password == null) && !jaasGiven) {
             return username == null ? "stockula.kafka.password is set but stockula.kafka.username is not"

@@ -26,6 +26,13 @@ public final class KafkaFailure {
         if (k == null) {
             return e == null ? null : e.getMessage();
         }
-        return "Kafka refused or did not answer (" + k.getClass().getSimpleName() + "): " + k.getMessage();
+        Throwable root = k;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        // e.g. "Failed to construct kafka producer" says less than its cause (a keystore that cannot be read)
+        String because = root == k || root.getMessage() == null || String.valueOf(k.getMessage()).contains(root.getMessage())
+                ? "" : ": " + root.getMessage();
+        return "Kafka refused or did not answer (" + k.getClass().getSimpleName() + "): " + k.getMessage() + because;
     }
 }

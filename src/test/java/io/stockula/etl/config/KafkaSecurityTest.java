@@ -36,12 +36,13 @@ class KafkaSecurityTest {
     @Test
     void scramOverTlsWithAPasswordFileAndAPrivateCa() throws Exception {
         Path file = Files.writeString(dir.resolve("pw"), "s3cr\"et\\x\n");
+        String ca = Files.writeString(dir.resolve("ca.p12"), "(a truststore)").toString();
         KafkaSettings k = kafka("stockula.kafka.security-protocol", "sasl_ssl", "stockula.kafka.sasl-mechanism",
                 "SCRAM-SHA-512", "stockula.kafka.username", "etl", "stockula.kafka.password-file", file.toString(),
-                "stockula.kafka.ssl-truststore-location", "/etc/ca.p12", "stockula.kafka.ssl-truststore-password", "trustpw");
+                "stockula.kafka.ssl-truststore-location", ca, "stockula.kafka.ssl-truststore-password", "trustpw");
         Map<String, Object> p = k.security().clientProperties();
         assertThat(p).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-512")
-                .containsEntry("ssl.truststore.location", "/etc/ca.p12").containsEntry("ssl.truststore.password", "trustpw")
+                .containsEntry("ssl.truststore.location", ca).containsEntry("ssl.truststore.password", "trustpw")
                 // the file's content, stripped, with its quote and backslash escaped for JAAS
                 .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
                         + " username=\"etl\" password=\"s3cr\\\"et\\\\x\";");
@@ -84,6 +85,9 @@ class KafkaSecurityTest {
         assertThat(kafka("stockula.kafka.security-protocol", "SASL_SSL", "stockula.kafka.username", "etl",
                 "stockula.kafka.password-file", dir.resolve("missing").toString()).problem())
                 .startsWith("cannot read stockula.kafka.password-file " + dir.resolve("missing"));
+        assertThat(kafka("stockula.kafka.security-protocol", "SSL", "stockula.kafka.ssl-truststore-location",
+                dir.resolve("ca.jks").toString()).problem())
+                .isEqualTo("stockula.kafka.ssl-truststore-location " + dir.resolve("ca.jks") + " is not a readable file");
     }
 
     @Test
