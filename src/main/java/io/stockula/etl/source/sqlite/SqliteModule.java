@@ -28,6 +28,8 @@ public final class SqliteModule implements RuntimeModule {
             sync.withLeader(io.stockula.etl.config.InstanceId.of(s));
         }
         registry.accept("sqliteSync", sync);
+        // no reader is added once Camel stops (one added then escapes the graceful shutdown and can hold it up)
+        registry.accept("sqliteSyncLifecycle", sync.lifecycle());
         registry.accept("sqlitePollStrategy", new SqlitePollStrategy(sync, boot.metrics()));
         registry.accept("sqliteRowMapper", new SourceRowMapperFactory());
         if (source != null) {

@@ -66,6 +66,13 @@ public final class SqliteSync implements SyncLeader.Follower {
     private SourceLock lock;
     private final BatchWriter splittingWriter;
     private final Object routeLock = new Object();
+    /**
+     * Set (under routeLock) when the Camel context starts stopping: no reader route is added from then on. A route
+     * added while Camel shuts down is not in the list its shutdown strategy took, so it is never suspended: a
+     * changed-rows reader added then kept feeding the writer (look-back batches every poll), whose seda consumer only
+     * ends on an empty queue, and the shutdown hung for its whole timeout.
+     */
+    private boolean contextStopping;
     private java.time.Duration lookBack = java.time.Duration.ZERO;
     /** epochs are unique across the tables' states, also across leaderships (a batch of an old state never matches) */
     private final java.util.concurrent.atomic.AtomicLong epochs = new java.util.concurrent.atomic.AtomicLong();
@@ -312,11 +319,46 @@ public final class SqliteSync implements SyncLeader.Follower {
         }
     }
 
+    /**
+     * The Camel context is stopping (called before its shutdown strategy lists the routes to stop, see
+     * {@link #lifecycle()}): waits for a reader route being added to be in that list, and refuses any later one.
+     */
+    public void contextStopping() {
+        synchronized (routeLock) {
+            contextStopping = true;
+        }
+    }
+
+    /** The Camel context is starting (again): readers may be added. */
+    public void contextStarting() {
+        synchronized (routeLock) {
+            contextStopping = false;
+        }
+    }
+
+    /** The hook that tells this sync when its Camel context starts and stops (a camel-main LifecycleStrategy bean). */
+    public org.apache.camel.spi.LifecycleStrategy lifecycle() {
+        return new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStarting(CamelContext context) {
+                contextStarting();
+            }
+
+            @Override
+            public void onContextStopping(CamelContext context) {
+                contextStopping();
+            }
+        };
+    }
+
     /** Adds the reader routes of the prepared tables from the templates in routes/sqlite-migration.yaml. */
     public void addRoutes(CamelContext context) throws Exception {
         // one thread at a time adds routes: the readers already started would otherwise add their changed-rows
         // readers while this loop still adds (Camel's route lists are not made for that: ConcurrentModificationException)
         synchronized (routeLock) {
+            if (contextStopping) {
+                throw new IllegalStateException("Camel is stopping: no readers are started");
+            }
             this.context = context;
             for (TableState t : tables.values()) {
                 String table = t.mapping.sourceTable();
@@ -336,7 +378,7 @@ public final class SqliteSync implements SyncLeader.Follower {
      */
     private void startChangedReader(TableState t) {
         synchronized (routeLock) {
-            if (!t.hasUpdatedAt || t.changedStarted || context == null) {
+            if (!t.hasUpdatedAt || t.changedStarted || context == null || contextStopping) {
                 return;
             }
             t.changedStarted = true;
