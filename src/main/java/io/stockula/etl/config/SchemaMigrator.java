@@ -51,7 +51,7 @@ public final class SchemaMigrator {
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
                 .load();
-        MigrateResult result = flyway.migrate();
+        MigrateResult result = migrateWhenFree(flyway);
         if (mode == SchemaMode.TIMESCALEDB) {
             // the placeholders only reach the first migration: later changes of stockula.timescale.* are applied here
             TimescaleSettings.apply(dataSource, settings);
@@ -60,6 +60,32 @@ public final class SchemaMigrator {
                 result.migrationsExecuted, result.targetSchemaVersion == null
                         ? flyway.info().current().getVersion() : result.targetSchemaVersion);
         return new Result(mode, result.migrationsExecuted);
+    }
+
+    /**
+     * Flyway's migrate, tried again while another runtime started at the same moment is creating the schema: this
+     * one saw no history table but the other's first tables, decided to baseline, and found the history table created
+     * meanwhile ("Unable to baseline schema history table ... as it already exists, and is empty": exit 3). Seen with
+     * three runtimes started at once on a new database; a later attempt waits on Flyway's own lock and finds the
+     * schema up to date.
+     */
+    static MigrateResult migrateWhenFree(Flyway flyway) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return flyway.migrate();
+            } catch (org.flywaydb.core.api.FlywayException e) {
+                if (attempt >= 10 || e.getMessage() == null || !e.getMessage().contains("already exists, and is empty")) {
+                    throw e;
+                }
+                LOG.info("Another runtime is creating the schema; trying again (attempt {} of 10)", attempt + 1);
+                try {
+                    Thread.sleep(500L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** What {@code auto} logs, and {@code timescaledb} fails with, when the extension cannot be used. */
