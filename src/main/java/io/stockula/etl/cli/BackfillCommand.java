@@ -4,6 +4,7 @@ import io.stockula.etl.config.Bootstrap;
 import io.stockula.etl.config.EtlRuntime;
 import io.stockula.etl.source.yahoo.BackfillRequest;
 import io.stockula.etl.source.yahoo.YahooRun;
+import io.stockula.etl.source.yahoo.YahooRuns;
 import io.stockula.etl.source.yahoo.YahooSettings;
 import java.io.PrintWriter;
 import java.time.LocalDate;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,19 +70,19 @@ public final class BackfillCommand implements Callable<Integer> {
         try (Bootstrap boot = Bootstrap.open(common.settings(Map.of("stockula.yahoo.enabled", "false")));
              EtlRuntime runtime = new EtlRuntime(boot, ROUTES, false, Map.of())) {
             CamelContext camel = runtime.start();
-            org.apache.camel.Exchange done = camel.createProducerTemplate().send("direct:yahoo-backfill",
-                    org.apache.camel.ExchangePattern.InOut, e -> e.getIn().setBody(new BackfillRequest(wanted, from, to, ivs)));
+            Exchange done = camel.createProducerTemplate().send("direct:yahoo-backfill", ExchangePattern.InOut,
+                    e -> e.getIn().setBody(new BackfillRequest(wanted, from, to, ivs)));
             PrintWriter out = spec.commandLine().getOut();
             if (done.getException() != null || !(done.getMessage().getBody() instanceof YahooRun)) {
                 // the run failed as a whole (Kafka refused its requests, ...) and was dead-lettered: its body is no
                 // longer the run; the run, as the route carried it, is printed, then the cause ends the command
-                YahooRun failed = done.getProperty(io.stockula.etl.source.yahoo.YahooRuns.RUN, YahooRun.class);
+                YahooRun failed = done.getProperty(YahooRuns.RUN, YahooRun.class);
                 if (failed != null && failed.runId() != null) {
                     print(out, failed, wanted, ivs);
                     out.flush();
                 }
                 Exception cause = done.getException() != null ? done.getException()
-                        : done.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Exception.class);
+                        : done.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
                 throw cause != null ? cause : new IllegalStateException("the backfill route ended without its run");
             }
             YahooRun run = (YahooRun) done.getMessage().getBody();

@@ -2,6 +2,7 @@ package io.stockula.etl.cli;
 
 import io.stockula.etl.config.DatabaseUnavailableException;
 import io.stockula.etl.config.Secrets;
+import io.stockula.etl.ops.KafkaFailure;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.slf4j.Logger;
@@ -66,7 +67,7 @@ public final class ExitCodes {
         if (e instanceof JobIncompleteException) {
             return INCOMPLETE;
         }
-        if (io.stockula.etl.ops.KafkaFailure.find(e) != null) {
+        if (KafkaFailure.find(e) != null) {
             return KAFKA;
         }
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
@@ -88,8 +89,8 @@ public final class ExitCodes {
 
     /** The first line of the message, followed by its root cause when the message does not already say it. */
     public static String describe(Throwable e) {
-        if (io.stockula.etl.ops.KafkaFailure.find(e) != null) {
-            return io.stockula.etl.ops.KafkaFailure.describe(e);
+        if (KafkaFailure.find(e) != null) {
+            return KafkaFailure.describe(e);
         }
         String msg = oneLine(e);
         Throwable root = e;
